@@ -1,0 +1,2 @@
+//! (placeholder: filled in by the issue that owns this module)
+pub mod oids;

@@ -1,0 +1,41 @@
+//! What `mstorectl` runs: one file per command group, so the binary's `main` stays thin.
+
+use std::fmt;
+
+/// How an operator command failed; decides the process exit status.
+#[derive(Debug)]
+pub enum CtlError {
+    /// The operator's input (an argument, a file named on the command line) is wrong: exit 2.
+    Input(String),
+    /// Anything else went wrong: exit 1.
+    Failed(anyhow::Error),
+}
+
+impl CtlError {
+    /// The process exit status for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CtlError::Input(_) => 2,
+            CtlError::Failed(_) => 1,
+        }
+    }
+}
+
+impl fmt::Display for CtlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CtlError::Input(m) => f.write_str(m),
+            // `{:#}` prints the whole context chain on one line.
+            CtlError::Failed(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+impl From<anyhow::Error> for CtlError {
+    fn from(e: anyhow::Error) -> Self {
+        CtlError::Failed(e)
+    }
+}
+
+/// Result of an operator command.
+pub type CtlResult = Result<(), CtlError>;

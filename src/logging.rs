@@ -1,0 +1,1 @@
+//! (placeholder) tracing set-up.
