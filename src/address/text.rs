@@ -191,6 +191,10 @@ fn norm(s: &str) -> String {
         }
         out.push_str(&word.to_ascii_uppercase());
     }
+    // A value of spaces only keeps one, so the key stays a valid (non-empty) value.
+    if out.is_empty() && !s.is_empty() {
+        out.push(' ');
+    }
     out
 }
 
@@ -227,8 +231,9 @@ fn norm_dda(d: &[DomainDefinedAttribute]) -> Vec<DomainDefinedAttribute> {
 pub(super) fn normalized(a: &ORAddress) -> ORAddress {
     ORAddress {
         country: a.country.as_ref().map(|c| match c {
-            CountryName::X121DccCode(s) => CountryName::X121DccCode(norm(s)),
-            CountryName::Iso3166Alpha2(s) => CountryName::Iso3166Alpha2(norm(s)),
+            // Fixed-size codes: only case is folded, so the key stays a valid code.
+            CountryName::X121DccCode(s) => CountryName::X121DccCode(s.clone()),
+            CountryName::Iso3166Alpha2(s) => CountryName::Iso3166Alpha2(s.to_ascii_uppercase()),
         }),
         admd: a.admd.as_ref().map(|d| norm_domain(d, true)),
         network_address: a.network_address.as_deref().map(norm),
