@@ -5,18 +5,30 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "mstorectl", version, about = "Operate an mstore X.400 Message Store")]
+#[command(
+    name = "mstorectl",
+    version,
+    about = "Operate an mstore X.400 Message Store"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Manage users of the embedded directory.
+    User(mstore::ctl::user::UserArgs),
+    /// Manage MTA peers of the embedded directory.
+    Mta(mstore::ctl::user::MtaArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: mstore::ctl::CtlResult = match cli.command {};
+    let result: mstore::ctl::CtlResult = match cli.command {
+        Command::User(a) => mstore::ctl::user::run(a),
+        Command::Mta(a) => mstore::ctl::user::run_mta(a),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
