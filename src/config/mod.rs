@@ -10,7 +10,6 @@
 
 mod locate;
 mod secret;
-mod shim_address;
 mod units;
 
 use std::fmt;
@@ -22,9 +21,9 @@ use std::time::Duration;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use secret::{MAX_SECRET_SIZE, Secret, SecretError};
-pub use shim_address::{AddressError, ORAddress};
 pub use units::{format_duration, parse_duration, parse_size};
 
+use crate::address::ORAddress;
 use crate::logging::LogFormat;
 
 /// Largest config file read (a config is a few KiB; this bounds a mistaken path).

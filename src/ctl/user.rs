@@ -8,7 +8,8 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use super::{CtlError, CtlResult};
-use crate::config::{Config, ORAddress, Secret};
+use crate::address::ORAddress;
+use crate::config::{Config, Secret};
 use crate::directory::{Directory, DirectoryError, EmbeddedDirectory, NewUser};
 
 /// Largest `--from-file` address list read.

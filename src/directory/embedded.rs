@@ -30,7 +30,8 @@ use serde::{Deserialize, Serialize};
 use super::atomic::{self, UpdateLock};
 use super::password;
 use super::{Directory, DirectoryError, Mta, User, dn_eq};
-use crate::config::{ORAddress, describe_toml_error};
+use crate::address::ORAddress;
+use crate::config::describe_toml_error;
 
 /// Largest directory file read (about 300 000 users); bounds a mistaken path.
 pub const MAX_DIRECTORY_SIZE: u64 = 64 << 20;

@@ -17,7 +17,8 @@ use serde::Serialize;
 
 pub use embedded::{EmbeddedDirectory, NewUser};
 
-use crate::config::{Config, DirectoryConfig, ORAddress};
+use crate::address::ORAddress;
+use crate::config::{Config, DirectoryConfig};
 
 /// A user of the store: a mailbox owner who binds with P7.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use mstore::config::{Config, ORAddress};
+use mstore::address::ORAddress;
+use mstore::config::Config;
 use mstore::directory::{self, Directory, DirectoryError, EmbeddedDirectory, NewUser};
 
 use crate::config::{copy_default_config, set_mode};

@@ -1,4 +1,5 @@
-//! mstore's integration tests: one binary, one module per area (hickory-dns layout).
+//! The one integration-test binary: each module tests one operator-visible feature.
 
+mod address_cli;
 mod config;
 mod directory;
