@@ -103,6 +103,7 @@ struct MtaAddArgs {
 
 /// Run `mstorectl user …`.
 pub fn run(args: UserArgs) -> CtlResult {
+    init_logging();
     match args.command {
         UserCommand::Add(a) => add(a),
         UserCommand::List(a) => list(a),
@@ -112,6 +113,7 @@ pub fn run(args: UserArgs) -> CtlResult {
 
 /// Run `mstorectl mta …`.
 pub fn run_mta(args: MtaArgs) -> CtlResult {
+    init_logging();
     match args.command {
         MtaCommand::Add(a) => {
             let dir = open_directory(&a.config.config, true)?;
@@ -121,6 +123,12 @@ pub fn run_mta(args: MtaArgs) -> CtlResult {
             Ok(())
         }
     }
+}
+
+/// Warnings (a world-readable secret file, …) reach the operator on stderr.
+fn init_logging() {
+    // Only a bad filter can fail, and "warn" is valid.
+    let _ = crate::logging::init(crate::logging::LogFormat::Human, "warn");
 }
 
 fn add(a: AddArgs) -> CtlResult {

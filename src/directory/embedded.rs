@@ -78,6 +78,8 @@ struct Loaded {
     stamp: Stamp,
     /// Identity of a newer file that failed to parse (so the failure is logged once).
     failed: Option<Stamp>,
+    /// The file vanished and that was logged.
+    missing_logged: bool,
     entries: Arc<Entries>,
 }
 
@@ -214,8 +216,8 @@ impl Entries {
                 })?;
         }
         for (i, row) in rows.mtas.into_iter().enumerate() {
-            if row.name.trim().is_empty() {
-                return Err(bad(format!("mtas[{i}].name: must not be empty")));
+            if let Err(p) = check_mta_name(&row.name) {
+                return Err(bad(format!("mtas[{i}].name: {p}")));
             }
             if let Some(j) = entries.mtas.iter().position(|m| m.name == row.name) {
                 return Err(bad(format!(
@@ -347,7 +349,16 @@ fn read_file(path: &Path) -> Result<Option<(String, Stamp, Option<u32>)>, Direct
     #[cfg(unix)]
     let mode = {
         use std::os::unix::fs::PermissionsExt;
-        Some(meta.permissions().mode() & 0o7777)
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o022 != 0 {
+            // Whoever can write this file can add themselves as a user.
+            tracing::warn!(
+                file = %path.display(),
+                mode = format_args!("{mode:04o}"),
+                "directory file is writable by group or others; consider chmod go-w"
+            );
+        }
+        Some(mode)
     };
     #[cfg(not(unix))]
     let mode = None;
@@ -417,6 +428,7 @@ impl EmbeddedDirectory {
                 *cache = Some(Loaded {
                     stamp,
                     failed: None,
+                    missing_logged: false,
                     entries: entries.clone(),
                 });
                 Ok(entries)
@@ -424,11 +436,16 @@ impl EmbeddedDirectory {
             (Err(e), Some(l)) => {
                 // Keep serving the last good entries: a half-finished hand edit must not lock
                 // every user out. Logged once per bad version of the file.
-                if let Ok(now) = now
-                    && l.failed != Some(now)
-                {
-                    tracing::error!(error = %e, "embedded directory changed but cannot be used; keeping the previous entries");
-                    l.failed = Some(now);
+                match now {
+                    Ok(now) if l.failed != Some(now) => {
+                        tracing::error!(error = %e, "embedded directory changed but cannot be used; keeping the previous entries");
+                        l.failed = Some(now);
+                    }
+                    Err(_) if !l.missing_logged => {
+                        tracing::error!(error = %e, "embedded directory file vanished; keeping the previous entries");
+                        l.missing_logged = true;
+                    }
+                    _ => {}
                 }
                 Ok(l.entries.clone())
             }
@@ -514,11 +531,7 @@ impl EmbeddedDirectory {
 
     /// Add an MTA peer with `password`.
     pub fn add_mta(&self, name: &str, password: &[u8]) -> Result<(), DirectoryError> {
-        if name.trim().is_empty() || name.trim() != name {
-            return Err(DirectoryError::Invalid(format!(
-                "invalid MTA name `{name}`: empty or with surrounding spaces"
-            )));
-        }
+        check_mta_name(name).map_err(|p| DirectoryError::Invalid(format!("MTA name: {p}")))?;
         if self.current_or_empty()?.mtas.iter().any(|m| m.name == name) {
             return Err(DirectoryError::MtaExists(name.to_owned()));
         }
@@ -544,6 +557,23 @@ impl EmbeddedDirectory {
             other => other,
         }
     }
+}
+
+/// X.411 `MTAName ::= IA5String (SIZE (1..ub-mta-name))`, ub-mta-name = 32; printable
+/// characters only, since the name is typed by operators and compared exactly.
+pub const MAX_MTA_NAME: usize = 32;
+
+fn check_mta_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > MAX_MTA_NAME {
+        return Err(format!("`{name}` must be 1 to {MAX_MTA_NAME} characters"));
+    }
+    if !name.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(format!(
+            "`{}` may hold printable ASCII without spaces only",
+            name.escape_debug()
+        ));
+    }
+    Ok(())
 }
 
 fn describe(address: Option<&ORAddress>, dn: Option<&str>) -> String {

@@ -567,3 +567,71 @@ fn kill_during_user_add_leaves_old_or_new_file() {
         "no run was interrupted: the test did not test anything"
     );
 }
+
+#[test]
+fn concurrent_adds_are_serialised_and_none_is_lost() {
+    let s = Setup::new();
+    let pw = s.password_file("pw", "secret");
+    let children: Vec<_> = (0..6)
+        .map(|n| {
+            Command::new(env!("CARGO_BIN_EXE_mstorectl"))
+                .args([
+                    "user",
+                    "add",
+                    "--config",
+                    s.cfg(),
+                    "--or-address",
+                    &format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGKK{n:04}"),
+                    "--password-file",
+                    pw.to_str().unwrap(),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    // The demo user and all six.
+    assert_eq!(users_in(&s.directory_file()).unwrap().len(), 7);
+}
+
+#[test]
+fn world_readable_secret_only_warns() {
+    let s = Setup::new();
+    set_mode(&s.root.join("secrets/store-password"), 0o644);
+    let out = mstorectl(&["user", "list", "--config", s.cfg()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("readable by others") && err.contains("store.password-file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn mta_names_are_checked() {
+    let s = Setup::new();
+    let pw = s.password_file("pw", "secret");
+    for bad in ["", "two words", &"m".repeat(33)] {
+        let out = mstorectl(&[
+            "mta",
+            "add",
+            "--config",
+            s.cfg(),
+            "--name",
+            bad,
+            "--password-file",
+            pw.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("MTA name"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
