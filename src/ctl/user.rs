@@ -249,6 +249,9 @@ fn open_directory(config: &Path, create: bool) -> Result<EmbeddedDirectory, CtlE
 /// line; I/O failures exit 1.
 fn ctl_error(e: DirectoryError) -> CtlError {
     match e {
+        DirectoryError::Io { ref source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            CtlError::Input(e.to_string())
+        }
         DirectoryError::Io { .. } | DirectoryError::Hash(_) | DirectoryError::Unavailable(_) => {
             CtlError::Failed(anyhow::Error::new(e))
         }

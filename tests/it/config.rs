@@ -344,3 +344,39 @@ fn mta_peer_secret_named_by_index() {
     assert_eq!(cfg.mta_peers[1].t_selector.as_bytes(), &[1, 2]);
     assert_eq!(cfg.mta_peers[1].password.expose(), b"pb");
 }
+
+/// Is `line` a commented-out TOML line (`# key = value`, `# [[table]]`) of an example?
+fn commented_toml(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("# ")?;
+    if rest.starts_with("[[") && rest.ends_with("]]") {
+        return Some(rest);
+    }
+    let (key, _) = rest.split_once(" = ")?;
+    key.chars()
+        .all(|c| c.is_ascii_lowercase() || c == '-')
+        .then_some(rest)
+}
+
+#[test]
+fn shipped_config_examples_are_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_default_config(dir.path());
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uncommented: String = text
+        .lines()
+        .map(|l| commented_toml(l).unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(uncommented, text, "the shipped config has examples");
+    std::fs::write(&path, uncommented).unwrap();
+    let cfg = Config::load(&path).unwrap();
+    assert_eq!(cfg.retention.rules.len(), 1);
+    assert_eq!(cfg.retention.rules[0].max_age.as_secs(), 90 * 86_400);
+    assert_eq!(cfg.mta_peers.len(), 1);
+    assert_eq!(cfg.mta_peers[0].password.expose(), b"demo-mta-peer");
+    assert!(cfg.store.dn.is_some());
+    assert_eq!(
+        cfg.log.audit_file.as_deref(),
+        Some(dir.path().join("../data/audit.log").as_path())
+    );
+}

@@ -635,3 +635,33 @@ fn mta_names_are_checked() {
         );
     }
 }
+
+#[test]
+fn user_add_creates_a_missing_directory_file() {
+    let s = Setup::new();
+    std::fs::remove_file(s.directory_file()).unwrap();
+    let out = mstorectl(&["user", "list", "--config", s.cfg()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let pw = s.password_file("pw", "secret");
+    let out = mstorectl(&[
+        "user",
+        "add",
+        "--config",
+        s.cfg(),
+        "--or-address",
+        DEMO,
+        "--password-file",
+        pw.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let d = EmbeddedDirectory::open(s.directory_file()).unwrap();
+    d.authenticate_user(Some(&addr(DEMO)), None, b"secret")
+        .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(s.directory_file())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode & 0o077, 0, "a new directory file is private: {mode:o}");
+}
