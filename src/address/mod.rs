@@ -12,7 +12,7 @@
 //! value; an ADMD written blank (`A= `) is the single-space ADMD. For C/A/P a value of digits
 //! (and spaces) is the NumericString alternative; `#` in front forces NumericString.
 //! The slash form tshark prints, `/C=gb/A= /P=smhs/O=percival/S=gal/`, is read too (`OU=`
-//! may repeat there).
+//! may repeat there, and `DD.type=value` is a domain-defined attribute).
 
 mod ber;
 mod text;

@@ -430,6 +430,9 @@ fn slash_form() {
         b.organizational_units,
         vec!["B".to_string(), "C".to_string()]
     );
+    // tshark writes domain-defined attributes as `DD.type=value`.
+    let c: ORAddress = "/C=XX/A= /P=X/DD.RFC-822=a(a)b.c/".parse().unwrap();
+    assert_eq!(c.to_string(), "C=XX;A= ;P=X;DDA:RFC-822=a(a)b.c");
 }
 
 #[test]
@@ -654,6 +657,25 @@ struct SetLike {
 }
 
 #[derive(AsnType, Encode, Decode, Debug, PartialEq, Clone)]
+struct ListsLike {
+    #[rasn(tag(context, 1))]
+    recipients: Vec<ORName>,
+    #[rasn(tag(context, 2))]
+    exempted: rasn::types::SetOf<ORName>,
+}
+
+#[test]
+fn sequence_of_and_set_of_names() {
+    let v = ListsLike {
+        recipients: vec![sample(CAAS), sample(XF)],
+        exempted: rasn::types::SetOf::from_vec(vec![sample(XF), sample(CAAS)]),
+    };
+    let b = rasn::ber::encode(&v).unwrap();
+    assert_eq!(rasn::ber::decode::<ListsLike>(&b).unwrap(), v);
+    assert_eq!(rasn::ber::decode::<ListsLike>(&indefinite(&b)).unwrap(), v);
+}
+
+#[derive(AsnType, Encode, Decode, Debug, PartialEq, Clone)]
 #[rasn(choice)]
 enum ObjectNameLike {
     UserAgent(ORName),
@@ -762,4 +784,99 @@ fn rasn_decode_errors_are_errors() {
     broken[at] = b'_';
     assert!(rasn::ber::decode::<ORName>(&broken).is_err());
     assert!(rasn::ber::decode::<ORName>(&b[..b.len() - 1]).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// tshark as an independent decoder: the name is wrapped as the this-IPM user and the
+// originator of a minimal X.420 IPM and read with the STANAG 4406 dissector.
+
+fn tshark_view(name_ber: &[u8]) -> Option<String> {
+    let mut tid = name_ber.to_vec();
+    put(&mut tid, 0x13, b"1");
+    let mut heading = Vec::new();
+    put(&mut heading, 0x6b, &tid); // this-IPM: IPMIdentifier [APPLICATION 11] SET
+    put(&mut heading, 0xa0, name_ber); // originator [0] ORDescriptor SET { formal-name }
+    let mut ipm = Vec::new();
+    put(&mut ipm, 0x31, &heading);
+    put(&mut ipm, 0x30, &[]);
+    let mut content = Vec::new();
+    put(&mut content, 0xa0, &ipm); // ipm [0] IMPLICIT IPM
+    let dir = tempfile::tempdir().ok()?;
+    // tshark picks the BER syntax from the file name's extension.
+    let path = dir.path().join("name.p772");
+    std::fs::write(&path, indefinite(&content)).ok()?;
+    let out = std::process::Command::new("tshark")
+        .arg("-r")
+        .arg(&path)
+        .args(["-d", "ber.syntax==p772,p772", "-V"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn tshark_decodes_what_we_encode() {
+    let rich: ORAddress =
+        "C=XX;A=ICAO;P=HONGKONG;O=HKGCAD;OU1=VHHH;OU2=U2;S=Smith;G=John;I=J;Q=Jr;\
+                           CN=VHHHZQZA;X121=1234;T=term;UA-ID=42;DDA:RFC-822=a(a)b.c;TT-O=tel;\
+                           TT-OU1=tt1;TT-S=tsur;TT-G=tg;TT-CN=tcn;TT-DDA:tt=tv;EXT9=130131"
+            .parse()
+            .unwrap();
+    let Some(view) = tshark_view(&ORName::new(rich).to_ber()) else {
+        eprintln!("SKIPPED: tshark not available");
+        return;
+    };
+    for bad in ["Malformed", "BER Error", "Unknown", "unexpected"] {
+        assert!(!view.contains(bad), "tshark reports {bad}:\n{view}");
+    }
+    for line in [
+        "iso-3166-alpha2-code: XX",
+        "printable: ICAO",
+        "network-address: 1234",
+        "terminal-identifier: term",
+        "printable: HONGKONG",
+        "organization-name: HKGCAD",
+        "numeric-user-identifier: 42",
+        "surname: Smith",
+        "given-name: John",
+        "initials: J",
+        "generation-qualifier: Jr",
+        "OrganizationalUnitName: VHHH",
+        "OrganizationalUnitName: U2",
+        "type: RFC-822",
+        "value: a(a)b.c",
+        "CommonName: VHHHZQZA",
+        "TeletexCommonName: tcn",
+        "TeletexOrganizationName: tel",
+        "surname: tsur",
+        "given-name: tg",
+        "TeletexOrganizationalUnitName: tt1",
+        "type: tt",
+        "value: tv",
+        "extension-attribute-type: postal-code (9)",
+        "printable-code: 1",
+    ] {
+        // Twice: once as the this-IPM user, once as the originator.
+        let n = view.lines().filter(|l| l.trim() == line).count();
+        assert_eq!(n, 2, "`{line}` seen {n} times in:\n{view}");
+    }
+
+    // tshark's own slash form of an AMHS address reads back to the same address.
+    let caas: ORAddress = CAAS.parse().unwrap();
+    let view = tshark_view(&ORName::new(caas.clone()).to_ber()).expect("tshark ran before");
+    let slash = view
+        .lines()
+        .find_map(|l| {
+            // tshark may put an item count before the parenthesis.
+            let rest = l.trim().strip_prefix("formal-name")?;
+            rest.get(rest.find('(')? + 1..)?.strip_suffix(')')
+        })
+        .unwrap_or_else(|| panic!("no formal-name line in:\n{view}"));
+    assert_eq!(
+        slash,
+        "/C=XX/A=ICAO/P=HONGKONG/O=HKGCAD/OU=VHHH/CN=VHHHZQZA/"
+    );
+    assert_eq!(slash.parse::<ORAddress>().unwrap(), caas);
 }

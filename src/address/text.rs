@@ -545,8 +545,12 @@ pub(super) fn parse(s: &str) -> Result<ORAddress, AddressError> {
         };
 
         // Domain-defined attributes: the type is part of the key, in its original case.
-        if base.starts_with("DDA:") {
-            let type_raw = key.get(key.len() - base.len() + 4..).unwrap_or("");
+        // `DD.type` is how tshark's slash form writes them.
+        let dda_prefix = ["DDA:", "DD."].into_iter().find(|p| base.starts_with(p));
+        if let Some(prefix) = dda_prefix {
+            let type_raw = key
+                .get(key.len() - base.len() + prefix.len()..)
+                .unwrap_or("");
             let list = if teletex {
                 &mut a.teletex_domain_defined
             } else {
