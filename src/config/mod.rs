@@ -651,7 +651,8 @@ fn toml_error(text: &str, file: &Path, e: &toml::de::Error) -> ConfigError {
 /// A TOML error as (field path, problem with line and column), for messages that name the
 /// field (`users[2].password-hash`); the field is `None` for errors outside any field.
 pub(crate) fn describe_toml_error(text: &str, e: &toml::de::Error) -> (Option<String>, String) {
-    let problem = e.message().trim_end().to_owned();
+    // One line, whatever the parser says: operators grep logs and read exit messages.
+    let problem = e.message().trim_end().replace('\n', "; ");
     let Some(span) = e.span() else {
         return (None, problem);
     };
@@ -961,5 +962,29 @@ mod tests {
         assert_eq!("0x0102".parse::<TSelector>().unwrap().to_string(), "0x0102");
         assert!("0x012".parse::<TSelector>().is_err());
         assert!("x".repeat(33).parse::<TSelector>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod prop_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn from_toml_never_panics(text in "\\PC{0,300}") {
+            let _ = Config::from_toml(&text, Path::new("/nonexistent/mstore.toml"));
+        }
+
+        #[test]
+        fn near_miss_configs_give_one_line_errors(
+            body in "(\\[(limits|timeouts|store|directory|log|\\[listeners\\])\\]\n(([a-z-]{1,12}) = (\"[ -~]{0,16}\"|-?[0-9]{1,6}|\\[\\]|true)\n){0,4}){0,4}"
+        ) {
+            if let Err(e) = Config::from_toml(&body, Path::new("/nonexistent/mstore.toml")) {
+                let msg = e.to_string();
+                prop_assert!(!msg.contains('\n'), "{}", msg);
+                prop_assert!(msg.starts_with("/nonexistent/mstore.toml: "), "{}", msg);
+            }
+        }
     }
 }

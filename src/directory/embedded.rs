@@ -681,3 +681,67 @@ impl Directory for EmbeddedDirectory {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One real hash for every generated entry: hashing per case would make the test slow.
+    fn hash() -> &'static str {
+        static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        H.get_or_init(|| password::hash_password(b"pw").unwrap())
+    }
+
+    fn user_strategy() -> impl Strategy<Value = (String, Option<String>, Option<String>)> {
+        (
+            "[A-Z]{4}[A-Z]{3}[A-Z]",
+            proptest::option::of("cn=[a-z]{1,8},o=[a-z \"\\\\]{1,8}"),
+            proptest::option::of("[a-z0-9-]{1,12}"),
+        )
+            .prop_map(|(aftn, dn, mailbox)| {
+                (
+                    format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1={aftn}"),
+                    dn,
+                    mailbox,
+                )
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn render_then_parse_is_identity(
+            users in proptest::collection::vec(user_strategy(), 0..8),
+            mtas in proptest::collection::btree_set("[a-z][a-z0-9.-]{0,31}", 0..4),
+            header in "(# [ -~]{0,40}\n){0,3}",
+        ) {
+            let mut e = Entries { header, ..Entries::default() };
+            for (a, dn, mailbox) in &users {
+                let user = User { or_address: a.parse().unwrap(), dn: dn.clone(), mailbox: mailbox.clone(), store: None };
+                let _ = e.push_user(UserEntry { user, hash: hash().to_owned() });
+            }
+            for m in &mtas {
+                e.mtas.push(MtaEntry { name: m.clone(), hash: hash().to_owned() });
+            }
+            let text = e.render().unwrap();
+            let back = Entries::parse(&text, Path::new("d.toml")).unwrap();
+            let users_of = |x: &Entries| x.users.iter().map(|u| (u.user.clone(), u.hash.clone())).collect::<Vec<_>>();
+            prop_assert_eq!(users_of(&back), users_of(&e));
+            prop_assert_eq!(back.mtas.iter().map(|m| &m.name).collect::<Vec<_>>(), e.mtas.iter().map(|m| &m.name).collect::<Vec<_>>());
+            // A second round trip changes nothing, header included.
+            prop_assert_eq!(back.render().unwrap(), text);
+        }
+
+        #[test]
+        fn parse_never_panics(text in "\\PC{0,300}") {
+            let _ = Entries::parse(&text, Path::new("d.toml"));
+        }
+
+        #[test]
+        fn parse_never_panics_on_near_miss(
+            body in "(\\[\\[(users|mtas)\\]\\]\n((or-address|name|password-hash|dn|x) = (\"[ -~]{0,20}\"|[0-9]{1,3}|\\[\\])\n){0,4}){0,3}"
+        ) {
+            let _ = Entries::parse(&body, Path::new("d.toml"));
+        }
+    }
+}
