@@ -19,12 +19,18 @@ struct Cli {
 enum Command {
     /// Print the canonical form of an O/R address (and, with --hex, its ORName BER).
     Address(mstore::ctl::address::AddressArgs),
+    /// Manage users of the embedded directory.
+    User(mstore::ctl::user::UserArgs),
+    /// Manage MTA peers of the embedded directory.
+    Mta(mstore::ctl::user::MtaArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: mstore::ctl::CtlResult = match cli.command {
         Command::Address(args) => mstore::ctl::address::run(args),
+        Command::User(a) => mstore::ctl::user::run(a),
+        Command::Mta(a) => mstore::ctl::user::run_mta(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,3 +1,5 @@
 //! The one integration-test binary: each module tests one operator-visible feature.
 
 mod address_cli;
+mod config;
+mod directory;
