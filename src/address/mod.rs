@@ -261,6 +261,13 @@ impl ORAddress {
         text::normalized(self).to_string()
     }
 
+    /// Whether the address is semantically absent (X.411 §18: no standard attribute, no
+    /// domain-defined attribute, no extension attribute), as in an ORName that carries only
+    /// a directory name. Its text form is empty, which [`FromStr`] refuses.
+    pub fn is_empty(&self) -> bool {
+        *self == ORAddress::default()
+    }
+
     /// Whether `self` and `other` denote the same O/R address (equal [`Self::canonical`]).
     pub fn matches(&self, other: &ORAddress) -> bool {
         self.canonical() == other.canonical()
