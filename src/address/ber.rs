@@ -103,16 +103,20 @@ impl<'a> Reader<'a> {
         let constructed = first & 0x20 != 0;
         let mut number = u32::from(first & 0x1f);
         if number == 0x1f {
+            // High tag number: base-128 octets, the last without bit 8. Four are plenty (no
+            // O/R address tag needs more than one) and keep the number within u32.
             number = 0;
-            for i in 0.. {
-                if i == 4 {
-                    return Err(err("BER", "tag number too large"));
-                }
+            let mut last = false;
+            for _ in 0..4 {
                 let b = self.byte()?;
                 number = (number << 7) | u32::from(b & 0x7f);
                 if b & 0x80 == 0 {
+                    last = true;
                     break;
                 }
+            }
+            if !last {
+                return Err(err("BER", "tag number too large"));
             }
         }
         let len_byte = self.byte()?;
