@@ -11,12 +11,21 @@ use super::*;
 
 const PRINTABLE: &str = "[A-Za-z0-9 '()+,\\-./:=?]";
 
+/// Mostly PrintableString values, sometimes any octets (real peers send e.g. `_`; the
+/// decoder keeps them and the text form escapes them).
 fn printable(min: usize, max: usize) -> impl Strategy<Value = String> {
-    proptest::string::string_regex(&format!("{PRINTABLE}{{{min},{max}}}")).expect("regex")
+    prop_oneof![
+        9 => proptest::string::string_regex(&format!("{PRINTABLE}{{{min},{max}}}")).expect("regex"),
+        1 => teletex(min, max),
+    ]
 }
 
+/// Mostly NumericString values, sometimes any octets.
 fn numeric(min: usize, max: usize) -> impl Strategy<Value = String> {
-    proptest::string::string_regex(&format!("[0-9 ]{{{min},{max}}}")).expect("regex")
+    prop_oneof![
+        9 => proptest::string::string_regex(&format!("[0-9 ]{{{min},{max}}}")).expect("regex"),
+        1 => teletex(min, max),
+    ]
 }
 
 /// TeletexString: any octets, one char per octet.
@@ -409,6 +418,22 @@ fn admd_blank_forms() {
     }
 }
 
+#[test]
+fn directory_name_only() {
+    // `60 07 30 00 a0 03 30 01 …`: an empty address and a directory name.
+    let n = ORName {
+        address: ORAddress::default(),
+        directory_name: Some(vec![0x30, 0x00]),
+    };
+    let b = n.to_ber();
+    assert_eq!(b, [0x60, 0x06, 0x30, 0x00, 0xa0, 0x02, 0x30, 0x00]);
+    let back = ORName::from_ber(&b).unwrap();
+    assert!(back.address.is_empty());
+    assert_eq!(back, n);
+    assert_eq!(n.to_string(), "");
+    assert_eq!("".parse::<ORName>(), Err(AddressError::Empty));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Text forms
 
@@ -590,6 +615,22 @@ fn accepts_components_in_other_orders_and_constructed_strings() {
 }
 
 #[test]
+fn characters_outside_the_string_type_are_kept_and_escaped() {
+    let good: ORAddress = CAAS.parse().unwrap();
+    let mut b = good.to_ber();
+    let at = b.windows(4).position(|w| w == b"HKGC").unwrap();
+    b[at + 3] = b'_';
+    let a = ORAddress::from_ber(&b).unwrap();
+    assert_eq!(a.organization.as_deref(), Some("HKG_AD"));
+    assert_eq!(a.to_ber(), b);
+    let text = a.to_string();
+    assert!(text.contains("O=HKG\\x5FAD"), "{text}");
+    assert_eq!(text.parse::<ORAddress>().unwrap(), a);
+    // Typed literally, the character is refused: operators get PrintableStrings.
+    assert!(text_error("C=XX;O=HKG_AD").starts_with("component `O` has a character"));
+}
+
+#[test]
 fn rejects_bad_ber() {
     let good = "C=XX;A=ICAO;P=HONGKONG;O=HKGCAD;OU1=VHHH;CN=VHHHZQZA"
         .parse::<ORAddress>()
@@ -601,14 +642,6 @@ fn rejects_bad_ber() {
     let mut wrong = b.clone();
     wrong[0] = 0x30;
     assert!(ORName::from_ber(&wrong).is_err());
-    // A character outside PrintableString.
-    let mut bad_char = b.clone();
-    let at = bad_char.windows(4).position(|w| w == b"HKGC").unwrap();
-    bad_char[at] = b'_';
-    assert!(matches!(
-        ORName::from_ber(&bad_char),
-        Err(AddressError::Ber { .. })
-    ));
     // Five organizational units.
     let mut ous = Vec::new();
     for _ in 0..5 {
@@ -780,8 +813,12 @@ fn implicit_retagging_in_a_set_and_a_choice() {
 fn rasn_decode_errors_are_errors() {
     let b = rasn::ber::encode(&sample(CAAS)).unwrap();
     let mut broken = b.clone();
-    let at = broken.windows(4).position(|w| w == b"VHHH").unwrap();
-    broken[at] = b'_';
+    // The country code as an OCTET STRING: neither alternative of the CHOICE.
+    let at = broken
+        .windows(4)
+        .position(|w| w == [0x61, 0x04, 0x13, 0x02])
+        .unwrap();
+    broken[at + 2] = 0x04;
     assert!(rasn::ber::decode::<ORName>(&broken).is_err());
     assert!(rasn::ber::decode::<ORName>(&b[..b.len() - 1]).is_err());
 }
