@@ -28,7 +28,7 @@
 
 use std::borrow::Cow;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::asn1::StructureTag;
@@ -75,8 +75,17 @@ pub struct LdapDirectory {
     attribute: String,
     mta_base: String,
     timeout: Duration,
-    /// The service connection, `None` until first used and after it broke.
-    service: Mutex<Option<LdapConn>>,
+    /// The service connection and what is known about the server's health.
+    service: Mutex<Service>,
+}
+
+#[derive(Debug, Default)]
+struct Service {
+    /// The connection, `None` until first used and after it broke.
+    conn: Option<LdapConn>,
+    /// After a slow failure (a timeout), lookups fail at once until this instant with this
+    /// reason, so callers queued behind the one that waited do not each wait in turn.
+    down_until: Option<(Instant, String)>,
 }
 
 /// One search result entry, read without trusting its shape.
@@ -229,6 +238,50 @@ fn address_filter(attr: &str, a: &ORAddress) -> String {
     format!("(|{exact}{narrow})")
 }
 
+/// Refuses at start-up the URLs the client would only fail on later: `ldaps://` (no TLS
+/// support is built in) and malformed host:port parts (ldap3 would panic on some).
+fn check_url(url: &str) -> Result<(), DirectoryError> {
+    let bad = |why: &str| DirectoryError::Invalid(format!("directory.url: `{url}`: {why}"));
+    if url.starts_with("ldaps://") {
+        return Err(DirectoryError::Unsupported(format!(
+            "directory.url `{url}`: ldaps:// (TLS) is not built into this mstore; use ldap:// \
+             on a trusted network or ldapi:// to a local server"
+        )));
+    }
+    if url.starts_with("ldapi://") {
+        return Ok(());
+    }
+    let Some(rest) = url.strip_prefix("ldap://") else {
+        return Err(bad("expected ldap:// or ldapi://"));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let (h, after) = v6.split_once(']').ok_or_else(|| bad("unclosed `[`"))?;
+        if h.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(bad("invalid IPv6 address"));
+        }
+        (h, after.strip_prefix(':'))
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    // An empty host is localhost.
+    if !authority.starts_with('[')
+        && !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
+    {
+        return Err(bad("invalid host"));
+    }
+    if let Some(p) = port {
+        p.parse::<u16>()
+            .map_err(|_| bad("the port is not a number from 0 to 65535"))?;
+    }
+    Ok(())
+}
+
 /// Whether `dn` is `base` or below it.
 fn is_under(dn: &str, base: &str) -> bool {
     let (dn, base) = (normalize_dn(dn), normalize_dn(base));
@@ -284,6 +337,7 @@ impl LdapDirectory {
     /// A directory for `config`. Nothing is contacted yet: the store starts while LDAP is
     /// down, and binds fail cleanly until it is back.
     pub fn new(config: &LdapConfig) -> Result<LdapDirectory, DirectoryError> {
+        check_url(&config.url)?;
         let bind_password = match &config.bind_password {
             Some(s) => Some(
                 std::str::from_utf8(s.expose())
@@ -319,7 +373,7 @@ impl LdapDirectory {
                 .clone()
                 .unwrap_or_else(|| config.base.clone()),
             timeout: config.timeout,
-            service: Mutex::new(None),
+            service: Mutex::new(Service::default()),
         })
     }
 
@@ -372,7 +426,7 @@ impl LdapDirectory {
         Ok(conn)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Option<LdapConn>> {
+    fn lock(&self) -> MutexGuard<'_, Service> {
         // A panic while holding the lock leaves at worst a half-used connection; the next
         // failure on it reconnects.
         self.service.lock().unwrap_or_else(|p| p.into_inner())
@@ -387,30 +441,59 @@ impl LdapDirectory {
         what: &str,
         mut op: impl FnMut(&mut LdapConn) -> Result<T, LdapError>,
     ) -> Result<Answer<T>, DirectoryError> {
-        let mut guard = self.lock();
+        let mut state = self.lock();
         loop {
-            let open = guard.as_mut().is_some_and(|c| !c.is_closed());
+            let started = Instant::now();
+            let open = state.conn.as_mut().is_some_and(|c| !c.is_closed());
             let reused = if open {
                 true
             } else {
-                *guard = Some(self.connect_service()?);
+                if let Some((until, why)) = &state.down_until
+                    && started < *until
+                {
+                    tracing::debug!(url = %self.url, what, "LDAP recently timed out; failing at once");
+                    return Err(DirectoryError::Unavailable(why.clone()));
+                }
+                match self.connect_service() {
+                    Ok(c) => state.conn = Some(c),
+                    Err(e) => {
+                        self.note_failure(&mut state, started, &e);
+                        return Err(e);
+                    }
+                }
                 false
             };
-            let Some(conn) = guard.as_mut() else {
+            let Some(conn) = state.conn.as_mut() else {
                 return Err(self.unavailable(what, "no connection"));
             };
             match op(conn) {
-                Ok(v) => return Ok(Ok(v)),
+                Ok(v) => {
+                    state.down_until = None;
+                    return Ok(Ok(v));
+                }
                 Err(LdapError::LdapResult { result }) => return Ok(Err(result)),
                 Err(e) => {
-                    *guard = None;
+                    state.conn = None;
                     if reused {
                         tracing::info!(url = %self.url, error = %e, "LDAP service connection broken; reconnecting");
                         continue;
                     }
-                    return Err(self.unavailable(what, &e.to_string()));
+                    let e = self.unavailable(what, &e.to_string());
+                    self.note_failure(&mut state, started, &e);
+                    return Err(e);
                 }
             }
+        }
+    }
+
+    /// Remembers a failure that took about a timeout (see [`Service::down_until`]).
+    fn note_failure(&self, state: &mut Service, started: Instant, e: &DirectoryError) {
+        if started.elapsed() >= self.timeout / 2 {
+            let why = match e {
+                DirectoryError::Unavailable(m) => m.clone(),
+                other => other.to_string(),
+            };
+            state.down_until = Some((Instant::now() + self.timeout, why));
         }
     }
 
@@ -515,6 +598,20 @@ impl LdapDirectory {
                 let _ = conn.unbind();
                 Err(self.unavailable(&format!("bind as {dn}"), &rc_text(&r)))
             }
+        }
+    }
+
+    /// A bind that cannot succeed (a DN that does not exist), made for an unknown name so
+    /// that it costs what a known one does: a prober must not tell existing addresses by
+    /// how fast the store answers. Its outcome is irrelevant.
+    fn burn_bind(&self, base: &str, password: &[u8]) {
+        let Some(pw) = utf8_password(password).filter(|p| !p.is_empty()) else {
+            return;
+        };
+        if let Ok(mut conn) = self.connect() {
+            let dn = format!("cn=mstore-no-such-entry,{base}");
+            let _ = conn.with_timeout(self.timeout).simple_bind(&dn, pw);
+            let _ = conn.unbind();
         }
     }
 
@@ -690,6 +787,7 @@ impl Directory for LdapDirectory {
             (None, None) => None,
         };
         let Some(user) = user else {
+            self.burn_bind(&self.base, password);
             return Err(DirectoryError::UnknownUser(who));
         };
         let Some(entry_dn) = user.dn.clone() else {
@@ -767,6 +865,7 @@ impl Directory for LdapDirectory {
             return Err(DirectoryError::UnknownMta(String::new()));
         }
         let Some((dn, name)) = self.find_mta(name)? else {
+            self.burn_bind(&self.mta_base, password);
             return Err(DirectoryError::UnknownMta(name.to_owned()));
         };
         let Some(pw) = utf8_password(password) else {
@@ -893,6 +992,48 @@ mod tests {
         let f = address_filter("a", &addr("C=XX;A=ICAO;P=P;O=Big  Org;S=van der Berg"));
         assert!(f.contains("(a=*Big*Org*)"), "{f}");
         assert!(f.contains("(a=*van*der*Berg*)"), "{f}");
+    }
+
+    fn cfg(url: &str) -> LdapConfig {
+        LdapConfig {
+            url: url.to_owned(),
+            base: "o=test".to_owned(),
+            bind_dn: None,
+            bind_password: None,
+            or_address_attribute: "textEncodedORAddress".to_owned(),
+            mta_base: None,
+            timeout: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn urls_checked_at_start() {
+        for ok in [
+            "ldap://127.0.0.1:389",
+            "ldap://ldap.example",
+            "ldap://ldap.example:1389/",
+            "ldap://[::1]:389",
+            "ldap://",
+            "ldapi://%2Fvar%2Frun%2Fslapd%2Fldapi",
+        ] {
+            assert!(LdapDirectory::new(&cfg(ok)).is_ok(), "{ok}");
+        }
+        for bad in [
+            "ldap://host:port",
+            "ldap://host:99999",
+            "ldap://[::1",
+            "ldap://a b",
+            "ldap://user@host",
+        ] {
+            let e = LdapDirectory::new(&cfg(bad)).unwrap_err();
+            assert!(matches!(e, DirectoryError::Invalid(_)), "{bad}: {e:?}");
+        }
+        let e = LdapDirectory::new(&cfg("ldaps://ldap.example")).unwrap_err();
+        assert!(matches!(e, DirectoryError::Unsupported(_)), "{e:?}");
+        assert!(e.to_string().contains("TLS"), "{e}");
+        let mut c = cfg("ldap://x");
+        c.or_address_attribute = "bad)(attr".to_owned();
+        assert!(LdapDirectory::new(&c).is_err());
     }
 
     #[test]

@@ -537,5 +537,10 @@ fn a_server_that_never_answers_times_out() {
         took >= std::time::Duration::from_millis(900) && took < std::time::Duration::from_secs(5),
         "{took:?}"
     );
+    // Callers right behind the one that waited fail at once, with the same reason.
+    let started = std::time::Instant::now();
+    let e2 = d.find_user(&addr(ALICE)).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_millis(500));
+    assert_eq!(e2.to_string(), e.to_string());
     drop(silent);
 }
