@@ -37,7 +37,7 @@ use ldap3::{LdapConn, LdapConnSettings, LdapError, LdapResult, ResultEntry, Scop
 
 use super::{Directory, DirectoryError, Mta, User, dn_eq, normalize_dn};
 use crate::address::ORAddress;
-use crate::config::LdapConfig;
+use crate::config::{LdapConfig, Secret};
 
 /// Most entries one O/R address lookup considers. The filter is narrow (every word of every
 /// component), so more candidates than this means a directory full of near-duplicates.
@@ -71,7 +71,8 @@ pub struct LdapDirectory {
     url: String,
     base: String,
     bind_dn: Option<String>,
-    bind_password: Option<String>,
+    /// Kept as a [`Secret`] so `Debug` (the directory is logged) never shows it.
+    bind_password: Option<Secret>,
     attribute: String,
     mta_base: String,
     timeout: Duration,
@@ -338,19 +339,13 @@ impl LdapDirectory {
     /// down, and binds fail cleanly until it is back.
     pub fn new(config: &LdapConfig) -> Result<LdapDirectory, DirectoryError> {
         check_url(&config.url)?;
-        let bind_password = match &config.bind_password {
-            Some(s) => Some(
-                std::str::from_utf8(s.expose())
-                    .map_err(|_| {
-                        DirectoryError::Invalid(
-                            "directory.bind-password-file: the LDAP service password is not UTF-8"
-                                .to_owned(),
-                        )
-                    })?
-                    .to_owned(),
-            ),
-            None => None,
-        };
+        if let Some(s) = &config.bind_password
+            && std::str::from_utf8(s.expose()).is_err()
+        {
+            return Err(DirectoryError::Invalid(
+                "directory.bind-password-file: the LDAP service password is not UTF-8".to_owned(),
+            ));
+        }
         if config.or_address_attribute.is_empty()
             || !config
                 .or_address_attribute
@@ -366,7 +361,7 @@ impl LdapDirectory {
             url: config.url.clone(),
             base: config.base.clone(),
             bind_dn: config.bind_dn.clone(),
-            bind_password,
+            bind_password: config.bind_password.clone(),
             attribute: config.or_address_attribute.clone(),
             mta_base: config
                 .mta_base
@@ -414,6 +409,8 @@ impl LdapDirectory {
             .connect()
             .map_err(|e| self.unavailable("connect", &e.to_string()))?;
         if let (Some(dn), Some(pw)) = (&self.bind_dn, &self.bind_password) {
+            let pw = std::str::from_utf8(pw.expose())
+                .map_err(|_| self.unavailable("service bind", "the password is not UTF-8"))?;
             let r = conn
                 .with_timeout(self.timeout)
                 .simple_bind(dn, pw)
@@ -1034,6 +1031,20 @@ mod tests {
         let mut c = cfg("ldap://x");
         c.or_address_attribute = "bad)(attr".to_owned();
         assert!(LdapDirectory::new(&c).is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_service_password() {
+        let mut c = cfg("ldap://x");
+        c.bind_dn = Some("cn=svc".to_owned());
+        c.bind_password = Some(Secret::new("hunter2-service"));
+        let d = LdapDirectory::new(&c).unwrap();
+        assert!(!format!("{d:?}").contains("hunter2"));
+        c.bind_password = Some(Secret::new(vec![0xff, 0xfe]));
+        assert!(matches!(
+            LdapDirectory::new(&c).unwrap_err(),
+            DirectoryError::Invalid(_)
+        ));
     }
 
     #[test]
