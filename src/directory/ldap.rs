@@ -65,7 +65,7 @@ const RC_UNWILLING_TO_PERFORM: u32 = 53;
 const MTA_CLASSES: &str = "(|(objectClass=applicationProcess)(objectClass=applicationEntity))";
 
 /// Users and MTAs in an LDAP directory. Cheap to share (`Arc`); all methods take `&self` and
-/// block for at most about two timeouts.
+/// block, each LDAP step (connect, bind, search, …) bounded by the configured timeout.
 #[derive(Debug)]
 pub struct LdapDirectory {
     url: String,
@@ -100,12 +100,13 @@ struct Entry {
 impl Entry {
     /// Values of attribute `name` (case-insensitive, any options such as `;binary`).
     fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let want = name.split(';').next().unwrap_or(name);
         self.attrs
             .iter()
             .filter(move |(desc, _)| {
                 desc.split(';')
                     .next()
-                    .is_some_and(|t| t.eq_ignore_ascii_case(name))
+                    .is_some_and(|t| t.eq_ignore_ascii_case(want))
             })
             .flat_map(|(_, vals)| vals.iter().map(Vec::as_slice))
     }
@@ -1108,6 +1109,8 @@ mod tests {
         let e = read_entry_tag(good).unwrap();
         assert_eq!(e.dn, "cn=a,o=x");
         assert_eq!(e.values("CN").collect::<Vec<_>>(), vec![b"a".as_slice()]);
+        assert_eq!(e.values("cn;binary").count(), 1);
+        assert_eq!(e.values("sn").count(), 0);
 
         let missing_attrs = Tag::Sequence(Sequence {
             id: 4,

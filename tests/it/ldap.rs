@@ -354,6 +354,11 @@ fn ldap_down_fails_cleanly_and_recovers() {
         .unwrap();
 
     slapd.stop();
+    // The failure leaves a log line naming the server.
+    let (e, log) = logged(|| d.authenticate_user(Some(&alice), None, ALICE_PW.as_bytes()));
+    assert!(matches!(e, Err(DirectoryError::Unavailable(_))), "{e:?}");
+    assert!(log.contains("LDAP directory unavailable"), "{log}");
+    assert!(log.contains(&slapd.url()), "{log}");
     for _ in 0..2 {
         let e = d
             .authenticate_user(Some(&alice), None, ALICE_PW.as_bytes())
@@ -381,6 +386,30 @@ fn ldap_down_fails_cleanly_and_recovers() {
     slapd.restart();
     d.authenticate_user(Some(&alice), None, ALICE_PW.as_bytes())
         .unwrap();
+}
+
+/// Runs `f` with a tracing subscriber that captures what it logs.
+fn logged<T>(f: impl FnOnce() -> T) -> (T, String) {
+    #[derive(Clone, Default)]
+    struct Buf(Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buf = Buf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let out = tracing::subscriber::with_default(subscriber, f);
+    let text = String::from_utf8_lossy(&buf.0.lock().unwrap()).into_owned();
+    (out, text)
 }
 
 #[test]
