@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use mstore::address::ORAddress;
-use mstore::config::Config;
-use mstore::directory::{self, Directory, DirectoryError};
+use mstore::config::{Config, DirectoryConfig};
+use mstore::directory::{self, Directory, DirectoryError, LdapDirectory};
 
 use crate::config::{copy_default_config, set_mode};
 use crate::slapd::{SERVICE_DN, SERVICE_PW, SIZE_LIMIT, Slapd};
@@ -417,7 +417,15 @@ fn ldap_down_at_start_is_not_fatal() {
     let Some(mut slapd) = Slapd::start(&base_ldif()) else {
         return;
     };
+    let cfg = config(&slapd, &slapd.url(), "");
+    let DirectoryConfig::Ldap(l) = &cfg.directory else {
+        panic!("not an LDAP config");
+    };
+    let ldap = LdapDirectory::new(l).unwrap();
+    ldap.ping().unwrap();
     slapd.stop();
+    let e = ldap.ping().unwrap_err();
+    assert!(matches!(e, DirectoryError::Unavailable(_)), "{e:?}");
     // The store starts with LDAP down; binds fail cleanly until it is back.
     let d = open(&slapd, "");
     let e = d
