@@ -774,6 +774,8 @@ impl Directory for LdapDirectory {
         dn: Option<&str>,
         password: &[u8],
     ) -> Result<User, DirectoryError> {
+        // An ORName carrying only a directory name has an empty address: no name at all.
+        let address = address.filter(|a| **a != ORAddress::default());
         let who = describe(address, dn);
         let user = match (address, dn) {
             (Some(a), given) => self.find_user(a)?.filter(|u| match (given, &u.dn) {

@@ -165,6 +165,15 @@ fn passwords_are_checked_by_binding_as_the_user() {
         )
         .unwrap();
     assert!(u.or_address.matches(&alice));
+    // An ORName with only a directory name comes with an empty address.
+    let u = d
+        .authenticate_user(
+            Some(&ORAddress::default()),
+            Some(ALICE_DN),
+            ALICE_PW.as_bytes(),
+        )
+        .unwrap();
+    assert!(u.or_address.matches(&alice));
     // Address and DN that disagree.
     let e = d
         .authenticate_user(
