@@ -1,12 +1,13 @@
 //! Who may bind (DESIGN.md §6): users (X.413 MS-Bind initiator, by O/R address and/or
 //! directory name) and MTA peers (X.411 MTS-Bind initiator, by MTA name), behind one
-//! interface with an embedded (TOML file) and, later, an LDAP implementation.
+//! interface with an embedded (TOML file) and an LDAP implementation.
 //!
 //! The interface is synchronous: the server calls it from `spawn_blocking` (password hashing
 //! and LDAP binds block). Use it as `Arc<dyn Directory>`, made by [`from_config`].
 
 mod atomic;
 mod embedded;
+mod ldap;
 pub mod password;
 
 use std::fmt;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use embedded::{EmbeddedDirectory, NewUser};
+pub use ldap::LdapDirectory;
 
 use crate::address::ORAddress;
 use crate::config::{Config, DirectoryConfig};
@@ -188,16 +190,29 @@ pub trait Directory: Send + Sync + fmt::Debug {
     /// Replace a user's password (X.413 change-credentials). The caller has already checked
     /// the old credentials.
     fn change_user_password(&self, user: &User, new_password: &[u8]) -> Result<(), DirectoryError>;
+
+    /// Replace a user's password given the old one too (X.413 change-credentials carries
+    /// both). A directory that checks passwords itself (LDAP) acts as the user with the old
+    /// one, so its own rules decide; the default ignores it (the caller has checked it) and
+    /// calls [`Directory::change_user_password`]. Errors: [`DirectoryError::BadPassword`]
+    /// for a wrong old password, [`DirectoryError::Unsupported`] when the directory does not
+    /// let the user change it, [`DirectoryError::Invalid`] when it refuses the new one.
+    fn change_credentials(
+        &self,
+        user: &User,
+        old_password: &[u8],
+        new_password: &[u8],
+    ) -> Result<(), DirectoryError> {
+        let _ = old_password;
+        self.change_user_password(user, new_password)
+    }
 }
 
 /// The directory `config` selects.
 pub fn from_config(config: &Config) -> Result<Arc<dyn Directory>, DirectoryError> {
     match &config.directory {
         DirectoryConfig::Embedded { file } => Ok(Arc::new(EmbeddedDirectory::open(file)?)),
-        DirectoryConfig::Ldap(l) => Err(DirectoryError::Unsupported(format!(
-            "LDAP directory ({}) is not implemented yet",
-            l.url
-        ))),
+        DirectoryConfig::Ldap(l) => Ok(Arc::new(LdapDirectory::new(l)?)),
     }
 }
 

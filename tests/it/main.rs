@@ -3,3 +3,5 @@
 mod address_cli;
 mod config;
 mod directory;
+mod ldap;
+mod slapd;
