@@ -1,0 +1,2 @@
+//! mstore's single integration-test binary: one module per subsystem.
+mod x411;
