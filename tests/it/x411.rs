@@ -949,7 +949,11 @@ fn extended_content_type_is_sent_as_a_full_oid_and_relative_oid_is_accepted() {
         back.other_fields.content_type,
         DeliveredContentType(ContentType::ExtendedRelative(vec![128, 5]))
     );
-    assert_eq!(x411::encode(&back).unwrap(), rel);
+    // Sent back as it came: tag 0d with the same arcs.
+    let again = x411::encode(&back).unwrap();
+    let rel_tlv = [0x0d, 0x03, 0x81, 0x00, 0x05];
+    assert!(again.windows(5).any(|w| w == rel_tlv), "{}", hex(&again));
+    assert_eq!(x411::decode::<MessageDeliveryArgument>(&again).unwrap(), back);
 }
 
 #[test]
