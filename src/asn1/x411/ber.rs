@@ -141,21 +141,6 @@ pub(crate) const fn app(n: u32) -> Tag {
     Tag::new(Class::Application, n)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identifier_forms() {
-        assert_eq!(identifier_tag(&[0x64]), Some(app(4)));
-        assert_eq!(identifier_tag(&[0xa4]), Some(ctx(4)));
-        assert_eq!(identifier_tag(&[0x31]), Some(Tag::SET));
-        assert_eq!(identifier_tag(&[0xbf, 0x81, 0x00]), Some(ctx(128)));
-        assert_eq!(identifier_tag(&[0xbf, 0x81]), None);
-        assert_eq!(identifier_tag(&[]), None);
-    }
-}
-
 /// Implements `Decode` for a SET type that has
 /// `fn from_components(&[RawComponent]) -> Result<Self, DecodeError>`, honouring an implicit
 /// tag given by the enclosing type.
@@ -174,3 +159,18 @@ macro_rules! set_decode {
     };
 }
 pub(crate) use set_decode;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifier_forms() {
+        assert_eq!(identifier_tag(&[0x64]), Some(app(4)));
+        assert_eq!(identifier_tag(&[0xa4]), Some(ctx(4)));
+        assert_eq!(identifier_tag(&[0x31]), Some(Tag::SET));
+        assert_eq!(identifier_tag(&[0xbf, 0x81, 0x00]), Some(ctx(128)));
+        assert_eq!(identifier_tag(&[0xbf, 0x81]), None);
+        assert_eq!(identifier_tag(&[]), None);
+    }
+}

@@ -4,9 +4,7 @@
 use rasn::error::DecodeError;
 use rasn::prelude::*;
 
-use super::ber::{
-    RawComponent, ctx, parse, parse_plain, parse_tagged, put, required, set_decode,
-};
+use super::ber::{RawComponent, ctx, parse, parse_plain, parse_tagged, put, required, set_decode};
 use super::common::{ExtensionField, MTAName, SecurityContext};
 use super::orname::ORName;
 

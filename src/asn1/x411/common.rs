@@ -2,8 +2,8 @@
 //! MTS identifiers, content types, encoded information types, priority, extension fields and
 //! security labels.
 
-use rasn::prelude::*;
 use rasn::error::DecodeError;
+use rasn::prelude::*;
 use rasn::types::Identifier;
 
 use super::ber::{
@@ -155,10 +155,14 @@ impl ContentType {
                 e.encode_object_identifier(Tag::OBJECT_IDENTIFIER, oid, Identifier::EMPTY)?;
             }
             Self::ExtendedRelative(arcs) => {
-                let contents = relative_oid_contents(arcs)
-                    .ok_or_else(|| rasn::error::EncodeError::from_kind(rasn::error::EncodeErrorKind::Custom {
-                        msg: "empty relative OID".into(),
-                    }, e.codec()))?;
+                let contents = relative_oid_contents(arcs).ok_or_else(|| {
+                    rasn::error::EncodeError::from_kind(
+                        rasn::error::EncodeErrorKind::Custom {
+                            msg: "empty relative OID".into(),
+                        },
+                        e.codec(),
+                    )
+                })?;
                 e.encode_octet_string(
                     Tag::RELATIVE_OID,
                     &Constraints::default(),

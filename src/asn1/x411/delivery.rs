@@ -7,8 +7,8 @@ use rasn::prelude::*;
 use rasn::types::Identifier;
 
 use super::ber::{
-    RawComponent, app, ctx, fail, parse, parse_any_contents, parse_plain,
-    parse_tagged, put, required, set_decode,
+    RawComponent, app, ctx, fail, parse, parse_any_contents, parse_plain, parse_tagged, put,
+    required, set_decode,
 };
 use super::common::{
     Content, ContentIdentifier, ContentType, DeliveredContentType, EncodedInformationTypes,
@@ -86,7 +86,9 @@ impl OtherMessageDeliveryFields {
                 }
                 _ if t == ctx(1) => put(&mut original_eits, parse_tagged(c, t)?, "original-eits")?,
                 _ if t == Priority::TAG => put(&mut priority, parse_plain(c)?, "priority")?,
-                _ if t == ctx(2) => put(&mut delivery_flags, parse_tagged(c, t)?, "delivery-flags")?,
+                _ if t == ctx(2) => {
+                    put(&mut delivery_flags, parse_tagged(c, t)?, "delivery-flags")?
+                }
                 _ if t == ctx(3) => put(
                     &mut other_recipient_names,
                     parse_tagged(c, t)?,
@@ -181,7 +183,9 @@ impl MessageDeliveryResult {
                     parse_any_contents(c, t)?,
                     "recipient-certificate",
                 )?,
-                _ if t == ctx(1) => put(&mut proof, parse_any_contents(c, t)?, "proof-of-delivery")?,
+                _ if t == ctx(1) => {
+                    put(&mut proof, parse_any_contents(c, t)?, "proof-of-delivery")?
+                }
                 _ if t == ctx(2) => put(&mut extensions, parse_tagged(c, t)?, "extensions")?,
                 _ => {}
             }
@@ -445,10 +449,14 @@ impl ReportDeliveryArgument {
         for c in comps {
             let t = c.tag;
             match t {
-                _ if t == MTSIdentifier::TAG => {
-                    put(&mut subject, parse_plain(c)?, "subject-submission-identifier")?
+                _ if t == MTSIdentifier::TAG => put(
+                    &mut subject,
+                    parse_plain(c)?,
+                    "subject-submission-identifier",
+                )?,
+                _ if t == app(10) => {
+                    put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?
                 }
-                _ if t == app(10) => put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?,
                 _ if ContentType::is_content_type_tag(t) => put(
                     &mut content_type,
                     ContentType::from_component(c, &[app(6)])?,
@@ -495,8 +503,7 @@ pub enum ReportDeliveryResult {
 
 impl AsnType for ReportDeliveryResult {
     const TAG: Tag = Tag::EOC;
-    const TAG_TREE: TagTree =
-        TagTree::Choice(&[TagTree::Leaf(Tag::NULL), TagTree::Leaf(Tag::SET)]);
+    const TAG_TREE: TagTree = TagTree::Choice(&[TagTree::Leaf(Tag::NULL), TagTree::Leaf(Tag::SET)]);
     const IS_CHOICE: bool = true;
 }
 

@@ -44,10 +44,14 @@ impl PerRecipientMessageSubmissionFields {
             let t = c.tag;
             match t {
                 _ if t == ORName::TAG => put(&mut name, parse_plain(c)?, "recipient-name")?,
-                _ if t == ctx(0) => {
-                    put(&mut request, parse_tagged(c, t)?, "originator-report-request")?
+                _ if t == ctx(0) => put(
+                    &mut request,
+                    parse_tagged(c, t)?,
+                    "originator-report-request",
+                )?,
+                _ if t == ctx(1) => {
+                    put(&mut conversion, parse_tagged(c, t)?, "explicit-conversion")?
                 }
-                _ if t == ctx(1) => put(&mut conversion, parse_tagged(c, t)?, "explicit-conversion")?,
                 _ if t == ctx(2) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
                 _ => {}
             }
@@ -114,14 +118,22 @@ impl MessageSubmissionEnvelope {
                     ContentType::from_component(c, &[app(6)])?,
                     "content-type",
                 )?,
-                _ if t == app(10) => put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?,
-                _ if t == Priority::TAG => put(&mut priority, parse_plain(c)?, "priority")?,
-                _ if t == app(8) => {
-                    put(&mut indicators, parse_tagged(c, t)?, "per-message-indicators")?
+                _ if t == app(10) => {
+                    put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?
                 }
-                _ if t == ctx(0) => put(&mut deferred, parse_tagged(c, t)?, "deferred-delivery-time")?,
+                _ if t == Priority::TAG => put(&mut priority, parse_plain(c)?, "priority")?,
+                _ if t == app(8) => put(
+                    &mut indicators,
+                    parse_tagged(c, t)?,
+                    "per-message-indicators",
+                )?,
+                _ if t == ctx(0) => {
+                    put(&mut deferred, parse_tagged(c, t)?, "deferred-delivery-time")?
+                }
                 _ if t == ctx(2) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
-                _ if t == ctx(1) => put(&mut recipients, parse_tagged(c, t)?, "per-recipient-fields")?,
+                _ if t == ctx(1) => {
+                    put(&mut recipients, parse_tagged(c, t)?, "per-recipient-fields")?
+                }
                 _ => {}
             }
         }
@@ -180,9 +192,13 @@ impl MessageSubmissionResult {
         for c in comps {
             let t = c.tag;
             match t {
-                _ if t == MTSIdentifier::TAG => put(&mut id, parse_plain(c)?, "submission-identifier")?,
+                _ if t == MTSIdentifier::TAG => {
+                    put(&mut id, parse_plain(c)?, "submission-identifier")?
+                }
                 _ if t == ctx(0) => put(&mut time, parse_tagged(c, t)?, "submission-time")?,
-                _ if t == app(10) => put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?,
+                _ if t == app(10) => {
+                    put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?
+                }
                 _ if t == ctx(1) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
                 _ => {}
             }
@@ -246,13 +262,19 @@ impl ProbeSubmissionArgument {
                     ContentType::from_component(c, &[app(6)])?,
                     "content-type",
                 )?,
-                _ if t == app(10) => put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?,
-                _ if t == ctx(0) => put(&mut length, parse_tagged(c, t)?, "content-length")?,
-                _ if t == app(8) => {
-                    put(&mut indicators, parse_tagged(c, t)?, "per-message-indicators")?
+                _ if t == app(10) => {
+                    put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?
                 }
+                _ if t == ctx(0) => put(&mut length, parse_tagged(c, t)?, "content-length")?,
+                _ if t == app(8) => put(
+                    &mut indicators,
+                    parse_tagged(c, t)?,
+                    "per-message-indicators",
+                )?,
                 _ if t == ctx(2) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
-                _ if t == ctx(3) => put(&mut recipients, parse_tagged(c, t)?, "per-recipient-fields")?,
+                _ if t == ctx(3) => {
+                    put(&mut recipients, parse_tagged(c, t)?, "per-recipient-fields")?
+                }
                 _ => {}
             }
         }
