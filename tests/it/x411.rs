@@ -1366,3 +1366,48 @@ fn tshark_oracle_catches_an_explicit_this_recipient_name() {
     let text = run_tshark(&tshark, &invoke_packet(5, &bad));
     assert!(text.contains("Malformed"), "{text}");
 }
+
+#[test]
+fn deeply_nested_input_is_refused_without_overflowing_the_stack() {
+    // The content as a constructed OCTET STRING nested 100 000 deep, indefinite lengths, inside
+    // an otherwise valid delivery; and the same nesting as an extension value.
+    let bytes = x411::encode(&sample_delivery()).unwrap();
+    let (outer, _) = split_tlv(&bytes);
+    let kids = children(outer.contents);
+    let depth = 100_000;
+    let mut deep = Vec::new();
+    for _ in 0..depth {
+        deep.extend([0x24, 0x80]);
+    }
+    deep.extend([0x04, 0x00]);
+    for _ in 0..depth {
+        deep.extend([0x00, 0x00]);
+    }
+    let mut body = Vec::new();
+    for k in &kids[..3] {
+        body.extend(tlv_bytes(k));
+    }
+    body.extend(&deep);
+    let mut msg = vec![0x30, 0x80];
+    msg.extend(&body);
+    msg.extend([0, 0]);
+    let _ = x411::decode::<MessageDeliveryArgument>(&msg);
+
+    let mut ext_value = Vec::new();
+    for _ in 0..depth {
+        ext_value.extend([0x30, 0x80]);
+    }
+    for _ in 0..depth {
+        ext_value.extend([0x00, 0x00]);
+    }
+    let mut ext = vec![0x30, 0x80, 0x80, 0x01, 0x14, 0xa2, 0x80];
+    ext.extend(&ext_value);
+    ext.extend([0, 0, 0, 0]);
+    let mut set = vec![0xa5, 0x80];
+    set.extend(&ext);
+    set.extend([0, 0]);
+    let mut bind = vec![0x31, 0x80, 0x80, 0x01, 0x6d, 0xa2, 0x02, 0x16, 0x00];
+    bind.extend(&set);
+    bind.extend([0, 0]);
+    let _ = x411::decode::<MTSBindArgument>(&bind);
+}
