@@ -6,6 +6,7 @@ use std::fmt::Debug;
 use std::str::FromStr;
 
 use mstore::address::ORName;
+use mstore::asn1::oids::{ID_AC_MTS_FORCED_ACCESS_88, ID_AS_MDSE_88, ID_AS_MSSE, ID_AS_MTS};
 use mstore::asn1::x411::{self, *};
 use proptest::prelude::*;
 use rasn::types::{Any, BitString, Ia5String, ObjectIdentifier, OctetString, PrintableString};
@@ -1148,17 +1149,33 @@ fn invoke_packet(opcode: u8, argument: &[u8]) -> Vec<u8> {
     pcap_user0(&payload)
 }
 
+/// The result of a P3 operation (ROS returnResult) on an established association.
+fn result_packet(opcode: u8, result: &[u8]) -> Vec<u8> {
+    let mut inner = vec![0x02, 0x01, opcode];
+    inner.extend_from_slice(result);
+    let mut ros_body = vec![0x02, 0x01, 0x01];
+    ros_body.extend(tlv(0x30, &inner));
+    let ros = tlv(0xa2, &ros_body);
+    let mut pdv = vec![0x02, 0x01, 0x03];
+    pdv.extend(tlv(0xa0, &ros));
+    let ppdu = tlv(0x61, &tlv(0x30, &pdv));
+    let mut payload = vec![0x01, 0x00, 0x01, 0x00];
+    payload.extend(ppdu);
+    pcap_user0(&payload)
+}
+
 /// The MTS-bind carried in the AARQ of a session CONNECT.
 fn bind_packet(argument: &[u8]) -> Vec<u8> {
     let ros = tlv(0xb0, argument);
     let mut ext = vec![0x02, 0x01, 0x03];
     ext.extend(tlv(0xa0, &ros));
-    let mut aarq = tlv(0xa1, &[0x06, 0x04, 0x56, 0x00, 0x01, 0x01]); // mts-forced-access-88
+    let mut aarq = tlv(0xa1, &oid_ber(ID_AC_MTS_FORCED_ACCESS_88));
     aarq.extend(tlv(0xbe, &tlv(0x28, &ext)));
     let aarq = tlv(0x60, &aarq);
     let mut acse_ctx = vec![0x02, 0x01, 0x01, 0x06, 0x04, 0x52, 0x01, 0x00, 0x01];
     acse_ctx.extend(ber_transfer_syntax());
-    let mut mts_ctx = vec![0x02, 0x01, 0x03, 0x06, 0x04, 0x56, 0x00, 0x02, 0x0b];
+    let mut mts_ctx = vec![0x02, 0x01, 0x03];
+    mts_ctx.extend(oid_ber(ID_AS_MTS));
     mts_ctx.extend(ber_transfer_syntax());
     let mut ctxs = tlv(0x30, &acse_ctx);
     ctxs.extend(tlv(0x30, &mts_ctx));
@@ -1186,7 +1203,17 @@ fn bind_packet(argument: &[u8]) -> Vec<u8> {
     pcap_user0(&spdu)
 }
 
-fn run_tshark(tshark: &std::path::Path, pcap: &[u8]) -> String {
+fn oid_text(oid: &rasn::types::Oid) -> String {
+    oid.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+}
+
+fn oid_ber(oid: &rasn::types::Oid) -> Vec<u8> {
+    rasn::ber::encode(&ObjectIdentifier::new(oid.to_vec()).unwrap()).unwrap()
+}
+
+/// Runs tshark -V over `pcap`, presentation context 3 bound to `syntax`.
+fn run_tshark(tshark: &std::path::Path, pcap: &[u8], syntax: &rasn::types::Oid) -> String {
+    let context = format!(r#"uat:pres_context_list:"3","{}""#, oid_text(syntax));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p3.pcap");
     std::fs::write(&path, pcap).unwrap();
@@ -1197,7 +1224,7 @@ fn run_tshark(tshark: &std::path::Path, pcap: &[u8]) -> String {
             "-o",
             r#"uat:user_dlts:"User 0 (DLT=147)","ses","0","","0","""#,
         ])
-        .args(["-o", r#"uat:pres_context_list:"3","2.6.0.2.2""#])
+        .args(["-o", &context])
         .arg("-V")
         .output()
         .unwrap();
@@ -1240,7 +1267,7 @@ fn tshark_decodes_our_message_delivery_argument() {
         ("definite", bytes.clone()),
         ("indefinite", rewrite(&bytes, Lengths::Indefinite)),
     ] {
-        let text = run_tshark(&tshark, &invoke_packet(5, &bytes));
+        let text = run_tshark(&tshark, &invoke_packet(5, &bytes), ID_AS_MDSE_88);
         assert_clean(&text);
         // (label, value) pairs that must appear on one line of tshark's tree. tshark writes
         // "originator-name 0 items (…)" for an indefinite-length name, so only the label and
@@ -1308,7 +1335,11 @@ fn tshark_decodes_our_extended_content_type_and_extensions() {
         // ConversionWithLossProhibited ENUMERATED conversion-with-loss-prohibited(1)
         value: Some(Any::new(vec![0x0a, 0x01, 0x01])),
     }]);
-    let text = run_tshark(&tshark, &invoke_packet(5, &x411::encode(&arg).unwrap()));
+    let text = run_tshark(
+        &tshark,
+        &invoke_packet(5, &x411::encode(&arg).unwrap()),
+        ID_AS_MDSE_88,
+    );
     assert_clean(&text);
     for want in [
         "extended: 1.3.26.0.4406.0.4.1",
@@ -1335,7 +1366,11 @@ fn tshark_decodes_our_mts_bind_argument() {
         security_context: None,
         extensions: None,
     };
-    let text = run_tshark(&tshark, &bind_packet(&x411::encode(&arg).unwrap()));
+    let text = run_tshark(
+        &tshark,
+        &bind_packet(&x411::encode(&arg).unwrap()),
+        ID_AS_MTS,
+    );
     assert_clean(&text);
     for want in ["MTSBindArgument", "mTA: mta.example", "ia5-string: s3cret"] {
         assert!(
@@ -1363,7 +1398,7 @@ fn tshark_oracle_catches_an_explicit_this_recipient_name() {
     let old = tlv_bytes(&this);
     let new = tlv(0xa4, &tlv(0x60, this.contents));
     let bad = replace_component(&bytes, &old, &new);
-    let text = run_tshark(&tshark, &invoke_packet(5, &bad));
+    let text = run_tshark(&tshark, &invoke_packet(5, &bad), ID_AS_MDSE_88);
     assert!(text.contains("Malformed"), "{text}");
 }
 
@@ -1410,4 +1445,180 @@ fn deeply_nested_input_is_refused_without_overflowing_the_stack() {
     bind.extend(&set);
     bind.extend([0, 0]);
     let _ = x411::decode::<MTSBindArgument>(&bind);
+}
+
+fn security_label() -> SecurityLabel {
+    // SecurityLabel SET { security-policy-identifier 1.2.3.4, security-classification
+    // unclassified(1), privacy-mark "TEST" }.
+    SecurityLabel(Any::new(vec![
+        0x31, 0x0e, 0x06, 0x03, 0x2a, 0x03, 0x04, 0x02, 0x01, 0x01, 0x13, 0x04, b'T', b'E', b'S',
+        b'T',
+    ]))
+}
+
+#[test]
+fn tshark_decodes_a_full_mts_bind_argument() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let queue = |m, o| DeliveryQueue {
+        messages: m,
+        octets: o,
+    };
+    let arg = MTSBindArgument {
+        initiator_name: ObjectName::UserAgent(name("C=GB;A= ;P=SMHS;O=Store;S=Agent")),
+        messages_waiting: Some(MessagesWaiting {
+            urgent: queue(1, Some(100)),
+            normal: queue(2, None),
+            non_urgent: queue(3, Some(300)),
+        }),
+        initiator_credentials: Credentials::Simple(Password::OctetString(
+            OctetString::from_static(b"pw"),
+        )),
+        security_context: Some(vec![security_label()]),
+        extensions: Some(vec![ExtensionField {
+            r#type: ExtensionType::PrivateExtension(oid(&[1, 2, 3, 4, 5])),
+            criticality: None,
+            value: Some(Any::new(vec![0x05, 0x00])),
+        }]),
+    };
+    let bytes = x411::encode(&arg).unwrap();
+    assert_eq!(x411::decode::<MTSBindArgument>(&bytes).unwrap(), arg);
+    let text = run_tshark(&tshark, &bind_packet(&bytes), ID_AS_MTS);
+    assert_clean(&text);
+    for want in [
+        "user-agent (/C=GB/A= /P=SMHS/O=Store/S=Agent/)",
+        "messages-waiting",
+        "privacy-mark: ",
+        "TEST",
+        "unclassified (1)",
+        "private-extension: 1.2.3.4.5",
+    ] {
+        assert!(
+            text.contains(want),
+            "tshark does not show {want:?}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn tshark_decodes_our_submission_and_report() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let submission = MessageSubmissionArgument {
+        envelope: MessageSubmissionEnvelope {
+            originator_name: name("C=GB;A= ;P=SMHS;O=Store;S=Sender"),
+            original_encoded_information_types: None,
+            content_type: ContentType::BuiltIn(22),
+            content_identifier: Some(printable("SUB-1")),
+            priority: Some(Priority::NonUrgent),
+            per_message_indicators: Some([false, false, true].into_iter().collect()),
+            deferred_delivery_time: Some(time(1_764_400_000)),
+            extensions: None,
+            per_recipient_fields: vec![PerRecipientMessageSubmissionFields {
+                recipient_name: name("C=GB;A= ;P=SMHS;O=Percival;S=Gal"),
+                originator_report_request: [false, false, false, true].into_iter().collect(),
+                explicit_conversion: None,
+                extensions: None,
+            }],
+        },
+        content: OctetString::from_static(b"\xa0\x0a\x31\x06\x6b\x04\x13\x02AB\x30\x00"),
+    };
+    let text = run_tshark(
+        &tshark,
+        &invoke_packet(3, &x411::encode(&submission).unwrap()),
+        ID_AS_MSSE,
+    );
+    assert_clean(&text);
+    for want in [
+        "MessageSubmissionArgument",
+        "(/C=GB/A= /P=SMHS/O=Store/S=Sender/)",
+        "(/C=GB/A= /P=SMHS/O=Percival/S=Gal/)",
+        "content-identifier: SUB-1",
+        "priority: non-urgent (1)",
+        "alternate-recipient-allowed",
+        "report",
+    ] {
+        assert!(
+            text.contains(want),
+            "submission: tshark does not show {want:?}:\n{text}"
+        );
+    }
+
+    let result = MessageSubmissionResult {
+        message_submission_identifier: mts_id(Some("SMHS"), "sub.0001"),
+        message_submission_time: time(1_764_400_100),
+        content_identifier: None,
+        extensions: None,
+    };
+    let text = run_tshark(
+        &tshark,
+        &result_packet(3, &x411::encode(&result).unwrap()),
+        ID_AS_MSSE,
+    );
+    assert_clean(&text);
+    for want in ["MessageSubmissionResult", "local-identifier: sub.0001"] {
+        assert!(
+            text.contains(want),
+            "result: tshark does not show {want:?}:\n{text}"
+        );
+    }
+
+    let report = ReportDeliveryArgument {
+        subject_submission_identifier: mts_id(Some("SMHS"), "sub.0001"),
+        content_identifier: Some(printable("SUB-1")),
+        content_type: Some(ContentType::BuiltIn(22)),
+        original_encoded_information_types: None,
+        extensions: None,
+        per_recipient_fields: vec![
+            PerRecipientReportDeliveryFields {
+                actual_recipient_name: name("C=GB;A= ;P=SMHS;O=Percival;S=Gal"),
+                report_type: ReportType::NonDelivery(NonDeliveryReport {
+                    non_delivery_reason_code: non_delivery_reason::UNABLE_TO_TRANSFER,
+                    non_delivery_diagnostic_code: Some(
+                        non_delivery_diagnostic::UNRECOGNISED_OR_NAME,
+                    ),
+                }),
+                converted_encoded_information_types: None,
+                originally_intended_recipient_name: None,
+                supplementary_information: Some(printable("no such user")),
+                extensions: None,
+            },
+            PerRecipientReportDeliveryFields {
+                actual_recipient_name: name("C=GB;A= ;P=SMHS;O=Percival;S=Other"),
+                report_type: ReportType::Delivery(DeliveryReport {
+                    message_delivery_time: time(1_764_400_200),
+                    type_of_mts_user: Some(type_of_mts_user::MS),
+                }),
+                converted_encoded_information_types: None,
+                originally_intended_recipient_name: None,
+                supplementary_information: None,
+                extensions: None,
+            },
+        ],
+        returned_content: None,
+    };
+    let text = run_tshark(
+        &tshark,
+        &invoke_packet(6, &x411::encode(&report).unwrap()),
+        ID_AS_MDSE_88,
+    );
+    assert_clean(&text);
+    for want in [
+        "ReportDeliveryArgument",
+        "local-identifier: sub.0001",
+        "non-delivery-reason-code: unable-to-transfer (1)",
+        "non-delivery-diagnostic-code: unrecognised-OR-name (0)",
+        "supplementary-information: no such user",
+        "type-of-MTS-user: ms (2)",
+        "(/C=GB/A= /P=SMHS/O=Percival/S=Other/)",
+    ] {
+        assert!(
+            text.contains(want),
+            "report: tshark does not show {want:?}:\n{text}"
+        );
+    }
 }
