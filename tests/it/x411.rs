@@ -1116,6 +1116,11 @@ fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
 }
 
 fn pcap_user0(payload: &[u8]) -> Vec<u8> {
+    pcap_user0_packets(&[payload])
+}
+
+/// A pcap file (link type 147, USER0) holding one packet per payload.
+fn pcap_user0_packets(payloads: &[&[u8]]) -> Vec<u8> {
     let mut v = Vec::new();
     v.extend(0xa1b2_c3d4u32.to_le_bytes()); // pcap magic, microsecond timestamps
     v.extend(2u16.to_le_bytes());
@@ -1124,11 +1129,13 @@ fn pcap_user0(payload: &[u8]) -> Vec<u8> {
     v.extend(0u32.to_le_bytes());
     v.extend(65535u32.to_le_bytes());
     v.extend(147u32.to_le_bytes()); // LINKTYPE_USER0
-    v.extend(1_764_300_000u32.to_le_bytes());
-    v.extend(0u32.to_le_bytes());
-    v.extend((payload.len() as u32).to_le_bytes());
-    v.extend((payload.len() as u32).to_le_bytes());
-    v.extend_from_slice(payload);
+    for (i, payload) in payloads.iter().enumerate() {
+        v.extend((1_764_300_000u32 + i as u32).to_le_bytes());
+        v.extend(0u32.to_le_bytes());
+        v.extend((payload.len() as u32).to_le_bytes());
+        v.extend((payload.len() as u32).to_le_bytes());
+        v.extend_from_slice(payload);
+    }
     v
 }
 
@@ -1164,13 +1171,33 @@ fn result_packet(opcode: u8, result: &[u8]) -> Vec<u8> {
     pcap_user0(&payload)
 }
 
-/// The MTS-bind carried in the AARQ of a session CONNECT.
-fn bind_packet(argument: &[u8]) -> Vec<u8> {
-    let ros = tlv(0xb0, argument);
-    let mut ext = vec![0x02, 0x01, 0x03];
-    ext.extend(tlv(0xa0, &ros));
+/// Session parameter and SPDU lengths: one octet, or ff + two octets (X.225 §8.2.5).
+fn ses_len(n: usize) -> Vec<u8> {
+    if n < 255 {
+        vec![n as u8]
+    } else {
+        vec![0xff, (n >> 8) as u8, n as u8]
+    }
+}
+
+/// An SPDU (`si` 13 CONNECT, 14 ACCEPT) whose only parameter is session user data (193).
+fn spdu(si: u8, user_data: &[u8]) -> Vec<u8> {
+    let mut param = vec![0xc1];
+    param.extend(ses_len(user_data.len()));
+    param.extend_from_slice(user_data);
+    let mut out = vec![si];
+    out.extend(ses_len(param.len()));
+    out.extend(param);
+    out
+}
+
+/// A session CONNECT whose CP-type PPDU defines contexts 1 (ACSE) and 3 (id-as-mts) and
+/// carries an AARQ for mts-forced-access-88, with `user_information` (EXTERNALs) if given.
+fn connect_spdu(user_information: Option<Vec<u8>>) -> Vec<u8> {
     let mut aarq = tlv(0xa1, &oid_ber(ID_AC_MTS_FORCED_ACCESS_88));
-    aarq.extend(tlv(0xbe, &tlv(0x28, &ext)));
+    if let Some(ui) = user_information {
+        aarq.extend(tlv(0xbe, &ui));
+    }
     let aarq = tlv(0x60, &aarq);
     let mut acse_ctx = vec![0x02, 0x01, 0x01, 0x06, 0x04, 0x52, 0x01, 0x00, 0x01];
     acse_ctx.extend(ber_transfer_syntax());
@@ -1185,22 +1212,41 @@ fn bind_packet(argument: &[u8]) -> Vec<u8> {
     normal.extend(tlv(0x61, &tlv(0x30, &pdv)));
     let mut cp = tlv(0xa0, &[0x80, 0x01, 0x01]);
     cp.extend(tlv(0xa2, &normal));
-    let cp = tlv(0x31, &cp);
-    // Session parameter and SPDU lengths: one octet, or ff + two octets (X.225 §8.2.5).
-    let ses_len = |n: usize| {
-        if n < 255 {
-            vec![n as u8]
-        } else {
-            vec![0xff, (n >> 8) as u8, n as u8]
-        }
-    };
-    let mut user_data = vec![0xc1];
-    user_data.extend(ses_len(cp.len()));
-    user_data.extend(cp);
-    let mut spdu = vec![0x0d];
-    spdu.extend(ses_len(user_data.len()));
-    spdu.extend(user_data);
-    pcap_user0(&spdu)
+    spdu(13, &tlv(0x31, &cp))
+}
+
+/// One EXTERNAL of ACSE user-information on context 3 holding `ros`.
+fn mts_external(ros: &[u8]) -> Vec<u8> {
+    let mut ext = vec![0x02, 0x01, 0x03];
+    ext.extend(tlv(0xa0, ros));
+    tlv(0x28, &ext)
+}
+
+/// The MTS-bind argument in the AARQ of a session CONNECT (ROS bind-invoke `b0`).
+fn bind_packet(argument: &[u8]) -> Vec<u8> {
+    pcap_user0(&connect_spdu(Some(mts_external(&tlv(0xb0, argument)))))
+}
+
+/// A CONNECT without bind data, then the ACCEPT whose CPA carries an AARE with the MTS-bind
+/// result (ROS bind-result `b1`).
+fn bind_result_packets(result: &[u8]) -> Vec<u8> {
+    let connect = connect_spdu(None);
+    let mut aare = tlv(0xa1, &oid_ber(ID_AC_MTS_FORCED_ACCESS_88));
+    aare.extend(tlv(0xa2, &[0x02, 0x01, 0x00])); // accepted
+    aare.extend(tlv(0xa3, &tlv(0xa1, &[0x02, 0x01, 0x00]))); // service-user: null
+    aare.extend(tlv(0xbe, &mts_external(&tlv(0xb1, result))));
+    let aare = tlv(0x61, &aare);
+    let accepted = tlv(0x30, &[0x80, 0x01, 0x00, 0x81, 0x02, 0x51, 0x01]);
+    let mut results = accepted.clone();
+    results.extend(accepted);
+    let mut pdv = vec![0x02, 0x01, 0x01];
+    pdv.extend(tlv(0xa0, &aare));
+    let mut normal = tlv(0xa5, &results);
+    normal.extend(tlv(0x61, &tlv(0x30, &pdv)));
+    let mut cpa = tlv(0xa0, &[0x80, 0x01, 0x01]);
+    cpa.extend(tlv(0xa2, &normal));
+    let accept = spdu(14, &tlv(0x31, &cpa));
+    pcap_user0_packets(&[&connect, &accept])
 }
 
 fn oid_text(oid: &rasn::types::Oid) -> String {
@@ -1619,6 +1665,36 @@ fn tshark_decodes_our_submission_and_report() {
         assert!(
             text.contains(want),
             "report: tshark does not show {want:?}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn tshark_decodes_our_mts_bind_result() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let result = MTSBindResult {
+        responder_name: ObjectName::MessageStore(name("C=GB;A= ;P=SMHS;O=Store")),
+        messages_waiting: None,
+        responder_credentials: Credentials::Simple(Password::Ia5String(ia5("reply"))),
+        extensions: None,
+    };
+    let text = run_tshark(
+        &tshark,
+        &bind_result_packets(&x411::encode(&result).unwrap()),
+        ID_AS_MTS,
+    );
+    assert_clean(&text);
+    for want in [
+        "MTSBindResult",
+        "message-store (/C=GB/A= /P=SMHS/O=Store/)",
+        "ia5-string: reply",
+    ] {
+        assert!(
+            text.contains(want),
+            "tshark does not show {want:?}:\n{text}"
         );
     }
 }
