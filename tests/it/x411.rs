@@ -730,7 +730,7 @@ fn arb_controls() -> impl Strategy<Value = Controls> {
             permissible_content_types: ct,
             permissible_encoded_information_types: eitc,
             permissible_encoded_information_types_88: eit88,
-            permissible_security_context: None,
+            permissible_security_context: Some(vec![security_label()]).filter(|_| r == Some(true)),
             extensions: e,
         })
 }
@@ -1020,6 +1020,10 @@ fn unknown_envelope_components_are_skipped() {
         ],
     );
     let back: MessageDeliveryArgument = x411::decode(&newer).unwrap();
+    assert_eq!(back, sample_delivery());
+    // The same with indefinite lengths throughout, the unknown constructed one included.
+    let back: MessageDeliveryArgument =
+        x411::decode(&rewrite(&newer, Lengths::Indefinite)).unwrap();
     assert_eq!(back, sample_delivery());
 }
 

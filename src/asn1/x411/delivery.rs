@@ -60,6 +60,11 @@ pub struct OtherMessageDeliveryFields {
 }
 
 impl OtherMessageDeliveryFields {
+    /// The priority, `normal` when absent (its DEFAULT).
+    pub fn effective_priority(&self) -> Priority {
+        self.priority.unwrap_or(Priority::Normal)
+    }
+
     fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let mut content_type = None;
         let mut originator_name = None;
@@ -291,6 +296,11 @@ pub struct DeliveryReport {
 }
 
 impl DeliveryReport {
+    /// The type of MTS user, `public` when absent (its DEFAULT).
+    pub fn effective_type_of_mts_user(&self) -> u16 {
+        self.type_of_mts_user.unwrap_or(type_of_mts_user::PUBLIC)
+    }
+
     fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let (mut time, mut user) = (None, None);
         for c in comps {
@@ -586,6 +596,11 @@ pub struct Controls {
 }
 
 impl Controls {
+    /// `restrict`, TRUE (update) when absent (its DEFAULT).
+    pub fn effective_restrict(&self) -> bool {
+        self.restrict.unwrap_or(true)
+    }
+
     fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let mut out = Self::default();
         for c in comps {

@@ -101,6 +101,11 @@ pub struct MessageSubmissionEnvelope {
 }
 
 impl MessageSubmissionEnvelope {
+    /// The priority, `normal` when absent (its DEFAULT).
+    pub fn effective_priority(&self) -> Priority {
+        self.priority.unwrap_or(Priority::Normal)
+    }
+
     fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let (mut originator, mut original, mut content_type, mut content_id) =
             (None, None, None, None);
