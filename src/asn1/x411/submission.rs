@@ -174,7 +174,7 @@ pub struct MessageSubmissionArgument {
 
 /// `MessageSubmissionResult ::= SET { message-submission-identifier, message-submission-time
 /// [0], content-identifier OPTIONAL, extensions [1] DEFAULT {} }`; ProbeSubmissionResult has the
-/// same shape (probe-submission-identifier, probe-submission-time [0], …).
+/// same shape (probe-submission-identifier, `probe-submission-time [0]`, …).
 #[derive(AsnType, Encode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(set)]
 pub struct MessageSubmissionResult {
