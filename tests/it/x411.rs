@@ -753,7 +753,10 @@ fn arb_waiting_result() -> impl Strategy<Value = Waiting> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    // 64 cases keep CI quick; PROPTEST_CASES=n runs more.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    ))]
 
     #[test]
     fn bind_argument_round_trips(x in arb_bind_argument()) { check(&x); }
