@@ -1705,3 +1705,73 @@ fn tshark_decodes_our_mts_bind_result() {
         );
     }
 }
+
+/// The contents of a definite-length TLV.
+fn contents_of(tlv: &[u8]) -> &[u8] {
+    split_tlv(tlv).0.contents
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn received_delivery_keeps_envelope_and_content_as_sent(
+        x in arb_delivery(),
+        indefinite in any::<bool>(),
+    ) {
+        let mut bytes = x411::encode(&x).unwrap();
+        if indefinite {
+            bytes = rewrite(&bytes, Lengths::Indefinite);
+        }
+        let r = decode_message_delivery(&bytes).unwrap();
+        // Opaque parts keep the received length forms: compare canonical encodings.
+        let canon = |v: &dyn Fn() -> Vec<u8>| hex(&canonical(&v()));
+        prop_assert_eq!(
+            canon(&|| x411::encode(&r.argument).unwrap()),
+            canon(&|| x411::encode(&x).unwrap())
+        );
+        prop_assert_eq!(&r.content[..], &x.content[..]);
+        // The envelope's components are the received bytes, unchanged.
+        prop_assert!(contains(&bytes, contents_of(&r.envelope)));
+        let env: MessageDeliveryEnvelope = x411::decode(&r.envelope).unwrap();
+        let expected = MessageDeliveryEnvelope {
+            message_delivery_identifier: x.message_delivery_identifier.clone(),
+            message_delivery_time: x.message_delivery_time,
+            other_fields: x.other_fields.clone(),
+        };
+        prop_assert_eq!(
+            canon(&|| x411::encode(&env).unwrap()),
+            canon(&|| x411::encode(&expected).unwrap())
+        );
+    }
+
+    #[test]
+    fn received_report_keeps_envelope_and_returned_content(x in arb_report()) {
+        let bytes = x411::encode(&x).unwrap();
+        let r = decode_report_delivery(&bytes).unwrap();
+        prop_assert_eq!(&r.argument, &x);
+        prop_assert_eq!(
+            r.returned_content.as_deref(),
+            x.returned_content.as_deref()
+        );
+        let env: ReportDeliveryEnvelope = x411::decode(&r.envelope).unwrap();
+        let mut without = x.clone();
+        without.returned_content = None;
+        prop_assert_eq!(env, without);
+    }
+}
+
+#[test]
+fn received_delivery_refuses_what_decode_refuses() {
+    let bytes = x411::encode(&sample_delivery()).unwrap();
+    for cut in 0..bytes.len() {
+        assert!(decode_message_delivery(&bytes[..cut]).is_err());
+    }
+    let mut long = bytes.clone();
+    long.push(0);
+    assert!(decode_message_delivery(&long).is_err());
+}

@@ -62,6 +62,19 @@ pub fn decode<T: rasn::Decode>(bytes: &[u8]) -> Result<T, X411Error> {
     }
 }
 
+/// The components of the constructed value `bytes` (tagged `tag`), each as received.
+pub(crate) fn decode_components(
+    bytes: &[u8],
+    tag: rasn::types::Tag,
+) -> Result<Vec<ber::RawComponent>, X411Error> {
+    let mut decoder = rasn::ber::de::Decoder::new(bytes, rasn::ber::de::DecoderOptions::ber());
+    let comps = ber::components(&mut decoder, tag)?;
+    match decoder.remaining().len() {
+        0 => Ok(comps),
+        n => Err(X411Error::TrailingData(n)),
+    }
+}
+
 /// Encodes `value` in BER (definite lengths).
 pub fn encode<T: rasn::Encode>(value: &T) -> Result<Vec<u8>, X411Error> {
     Ok(rasn::ber::encode(value)?)
