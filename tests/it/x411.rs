@@ -1229,6 +1229,19 @@ fn mts_external(ros: &[u8]) -> Vec<u8> {
     tlv(0x28, &ext)
 }
 
+/// A P3 error (ROS returnError) on an established association.
+fn error_packet(code: u8, parameter: &[u8]) -> Vec<u8> {
+    let mut ros_body = vec![0x02, 0x01, 0x01, 0x02, 0x01, code];
+    ros_body.extend_from_slice(parameter);
+    let ros = tlv(0xa3, &ros_body);
+    let mut pdv = vec![0x02, 0x01, 0x03];
+    pdv.extend(tlv(0xa0, &ros));
+    let ppdu = tlv(0x61, &tlv(0x30, &pdv));
+    let mut payload = vec![0x01, 0x00, 0x01, 0x00];
+    payload.extend(ppdu);
+    pcap_user0(&payload)
+}
+
 /// The MTS-bind argument in the AARQ of a session CONNECT (ROS bind-invoke `b0`).
 fn bind_packet(argument: &[u8]) -> Vec<u8> {
     pcap_user0(&connect_spdu(Some(mts_external(&tlv(0xb0, argument)))))
@@ -1774,4 +1787,119 @@ fn received_delivery_refuses_what_decode_refuses() {
     let mut long = bytes.clone();
     long.push(0);
     assert!(decode_message_delivery(&long).is_err());
+}
+
+#[test]
+fn tshark_decodes_our_controls_waiting_and_errors() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let controls = DeliveryControlArgument {
+        restrict: Some(false),
+        permissible_operations: Some([false, true].into_iter().collect()),
+        permissible_maximum_content_length: Some(65536),
+        permissible_lowest_priority: Some(Priority::Urgent),
+        permissible_content_types: Some(vec![
+            ContentType::BuiltIn(22),
+            ContentType::Extended(oid(&[1, 3, 26, 0, 4406, 0, 4, 1])),
+        ]),
+        permissible_encoded_information_types: None,
+        permissible_encoded_information_types_88: None,
+        permissible_security_context: None,
+        extensions: None,
+    };
+    let text = run_tshark(
+        &tshark,
+        &invoke_packet(2, &x411::encode(&controls).unwrap()),
+        ID_AS_MDSE_88,
+    );
+    assert_clean(&text);
+    for want in [
+        "permissible-maximum-content-length: 65536",
+        "permissible-lowest-priority: urgent (2)",
+        "interpersonal-messaging-1988 (22)",
+        "1.3.26.0.4406.0.4.1",
+    ] {
+        assert!(
+            text.contains(want),
+            "controls: tshark does not show {want:?}:\n{text}"
+        );
+    }
+
+    let waiting = DeliveryControlResult {
+        waiting_operations: Some([false, true].into_iter().collect()),
+        waiting_messages: Some([true].into_iter().collect()),
+        waiting_content_types: Some(vec![ContentType::BuiltIn(22)]),
+        waiting_encoded_information_types: None,
+        extensions: None,
+    };
+    let text = run_tshark(
+        &tshark,
+        &result_packet(2, &x411::encode(&waiting).unwrap()),
+        ID_AS_MDSE_88,
+    );
+    assert_clean(&text);
+    for want in [
+        "waiting-operations",
+        "long-content",
+        "interpersonal-messaging-1988 (22)",
+    ] {
+        assert!(
+            text.contains(want),
+            "waiting: tshark does not show {want:?}:\n{text}"
+        );
+    }
+
+    let text = run_tshark(
+        &tshark,
+        &error_packet(
+            err::SECURITY_ERROR as u8,
+            &x411::encode(&SecurityProblem::UNAUTHORISED_RECIPIENT_NAME).unwrap(),
+        ),
+        ID_AS_MDSE_88,
+    );
+    assert_clean(&text);
+    assert!(text.contains("unauthorised-recipient-name (30)"), "{text}");
+
+    let recipients: ImproperlySpecifiedRecipients =
+        vec![name("C=GB;A= ;P=SMHS;O=Percival;S=Nobody")];
+    let text = run_tshark(
+        &tshark,
+        &error_packet(
+            err::RECIPIENT_IMPROPERLY_SPECIFIED as u8,
+            &x411::encode(&recipients).unwrap(),
+        ),
+        // tshark gives id-as-msse to its P7 dissector (the syntax is shared with
+        // ms-access-88); its P3 error table is the same on every P3 syntax.
+        ID_AS_MDSE_88,
+    );
+    assert_clean(&text);
+    assert!(
+        text.contains("(/C=GB/A= /P=SMHS/O=Percival/S=Nobody/)"),
+        "{text}"
+    );
+
+    let refused = RefusedOperation {
+        refused_argument: RefusedArgumentChoice::BuiltInArgument(12),
+        refusal_reason: 2,
+    };
+    let text = run_tshark(
+        &tshark,
+        &error_packet(
+            err::OPERATION_REFUSED as u8,
+            &x411::encode(&refused).unwrap(),
+        ),
+        ID_AS_MDSE_88,
+    );
+    assert_clean(&text);
+    for want in [
+        "permissible-lowest-priority (12)",
+        "parameter-unacceptable (2)",
+    ] {
+        assert!(
+            text.contains(want),
+            "refused: tshark does not show {want:?}:\n{text}"
+        );
+    }
 }
