@@ -1903,3 +1903,241 @@ fn tshark_decodes_our_controls_waiting_and_errors() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Real vendor bytes: the P1 envelope of the Nexor / Isode-era capture shares X.411's common
+// types (MTSIdentifier, ORName, EncodedInformationTypes, ContentType, ExtensionField).
+
+fn fixtures() -> Option<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/real-captures"
+    ));
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED: fixtures not found at {}", dir.display());
+        None
+    }
+}
+
+/// Splits one TLV, definite or indefinite length, off `b`: (the TLV as it is, the rest).
+fn split_raw(b: &[u8]) -> (&[u8], &[u8]) {
+    let mut i = 1;
+    if b[0] & 0x1f == 0x1f {
+        while b[i] & 0x80 != 0 {
+            i += 1;
+        }
+        i += 1;
+    }
+    let first = b[i] as usize;
+    i += 1;
+    if first == 0x80 {
+        let mut r = &b[i..];
+        while r[..2] != [0, 0] {
+            r = split_raw(r).1;
+        }
+        let end = b.len() - r.len() + 2;
+        return (&b[..end], &b[end..]);
+    }
+    let len = if first < 0x80 {
+        first
+    } else {
+        let n = first & 0x7f;
+        let l = b[i..i + n]
+            .iter()
+            .fold(0usize, |l, &x| (l << 8) | x as usize);
+        i += n;
+        l
+    };
+    (&b[..i + len], &b[i + len..])
+}
+
+/// The components of a constructed TLV (either length form), each as it is.
+fn raw_components(tlv: &[u8]) -> Vec<&[u8]> {
+    let mut i = 1;
+    if tlv[0] & 0x1f == 0x1f {
+        while tlv[i] & 0x80 != 0 {
+            i += 1;
+        }
+        i += 1;
+    }
+    let first = tlv[i] as usize;
+    let mut r = if first == 0x80 {
+        &tlv[i + 1..tlv.len() - 2]
+    } else if first < 0x80 {
+        &tlv[i + 1..]
+    } else {
+        &tlv[i + 1 + (first & 0x7f)..]
+    };
+    let mut out = Vec::new();
+    while !r.is_empty() {
+        let (c, rest) = split_raw(r);
+        out.push(c);
+        r = rest;
+    }
+    out
+}
+
+fn json_find<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
+    match v {
+        serde_json::Value::Object(m) => m
+            .get(key)
+            .or_else(|| m.values().find_map(|x| json_find(x, key))),
+        serde_json::Value::Array(a) => a.iter().find_map(|x| json_find(x, key)),
+        _ => None,
+    }
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// The first value tshark shows after `label` in its tree.
+fn shown<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.trim_start().strip_prefix(label))
+        .unwrap_or_else(|| panic!("tshark shows no {label:?}"))
+}
+
+/// tshark's "(/C=gb/A= /P=smhs/…/)" rendering as an ORName.
+fn tshark_name(text: &str, label: &str) -> ORName {
+    let line = shown(text, label);
+    let inner = line
+        .split_once("(/")
+        .and_then(|(_, r)| r.rsplit_once("/)"))
+        .map(|(n, _)| n)
+        .unwrap();
+    name(&inner.replace('/', ";"))
+}
+
+#[test]
+fn real_p1_envelope_components_decode_as_tshark_reads_them() {
+    let Some(dir) = fixtures() else { return };
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let pcap = dir.join("p772-transfer-success.pcap");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(&tshark)
+            .arg("-r")
+            .arg(&pcap)
+            .args(["-Y", "frame.number==20"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run(&["-T", "json", "-x"])).unwrap();
+    let raw = json_find(&json, "p1.message_element_raw").unwrap()[0]
+        .as_str()
+        .unwrap();
+    let message = unhex(raw);
+    let (envelope, _) = split_raw(&message);
+    let text = run(&["-V"]);
+
+    let mut seen = Vec::new();
+    for c in raw_components(envelope) {
+        match c[0] {
+            0x64 => {
+                let id: MTSIdentifier = x411::decode(c).unwrap();
+                assert_eq!(
+                    id.local_identifier.to_string(),
+                    shown(&text, "local-identifier: ")
+                );
+                check_reencodes(&id, c);
+                seen.push("message-identifier");
+            }
+            0x60 => {
+                let n: ORName = x411::decode(c).unwrap();
+                assert_eq!(n.address, tshark_name(&text, "originator-name").address);
+                seen.push("originator-name");
+            }
+            0x65 => {
+                let e: EncodedInformationTypes = x411::decode(c).unwrap();
+                assert!(e.built_in_encoded_information_types.not_any());
+                check_reencodes(&e, c);
+                seen.push("original-eits");
+            }
+            0x06 => {
+                let t: ContentType = x411::decode(c).unwrap();
+                let want = shown(&text, "extended: ").split(' ').next().unwrap();
+                match &t {
+                    ContentType::Extended(o) => assert_eq!(o.to_string(), want),
+                    other => panic!("{other:?}"),
+                }
+                check_reencodes(&t, c);
+                seen.push("content-type");
+            }
+            0xa3 => {
+                // P1 per-message extensions [3] SET OF ExtensionField.
+                let mut d = rasn::ber::de::Decoder::new(c, rasn::ber::de::DecoderOptions::ber());
+                let exts = <Vec<ExtensionField>>::decode_with_tag(
+                    &mut d,
+                    rasn::types::Tag::new(rasn::types::Class::Context, 3),
+                )
+                .unwrap();
+                assert!(d.remaining().is_empty());
+                assert_eq!(exts.len(), 2);
+                let private = shown(&text, "private-extension: ")
+                    .split(' ')
+                    .next()
+                    .unwrap();
+                assert_eq!(
+                    exts[0].r#type,
+                    ExtensionType::PrivateExtension(
+                        ObjectIdentifier::new(
+                            private
+                                .split('.')
+                                .map(|a| a.parse().unwrap())
+                                .collect::<Vec<u32>>()
+                        )
+                        .unwrap()
+                    )
+                );
+                // criticality 00 (five unused bits) and value PriorityLevelQualifier high (1).
+                assert!(exts[0].criticality.as_ref().unwrap().not_any());
+                assert!(shown(&text, "PriorityLevelQualifier: ").contains("(1)"));
+                assert_eq!(
+                    exts[0].value.as_ref().unwrap().as_bytes(),
+                    [0x02, 0x01, 0x01]
+                );
+                assert!(shown(&text, "standard-extension: ").contains(&format!(
+                    "({})",
+                    standard_extension::INTERNAL_TRACE_INFORMATION
+                )));
+                assert_eq!(
+                    exts[1].r#type,
+                    ExtensionType::StandardExtension(
+                        standard_extension::INTERNAL_TRACE_INFORMATION
+                    )
+                );
+                seen.push("extensions");
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "message-identifier",
+            "originator-name",
+            "original-eits",
+            "content-type",
+            "extensions"
+        ]
+    );
+}
+
+/// Our encoding of a value decoded from real bytes equals those bytes up to length forms.
+fn check_reencodes<T: Encode>(value: &T, received: &[u8]) {
+    assert_eq!(
+        hex(&canonical(&x411::encode(value).unwrap())),
+        hex(&canonical(received))
+    );
+}
