@@ -1,2 +1,4 @@
-//! mstore's single integration-test binary: one module per subsystem.
+//! The one integration-test binary: each module tests one operator-visible feature.
+
+mod address_cli;
 mod x411;
