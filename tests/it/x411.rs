@@ -6,7 +6,9 @@ use std::fmt::Debug;
 use std::str::FromStr;
 
 use mstore::address::ORName;
-use mstore::asn1::oids::{ID_AC_MTS_FORCED_ACCESS_88, ID_AS_MDSE_88, ID_AS_MSSE, ID_AS_MTS};
+use mstore::asn1::oids::{
+    ID_AC_MTS_FORCED_ACCESS_88, ID_AS_MASE_88, ID_AS_MDSE_88, ID_AS_MSSE, ID_AS_MTS,
+};
 use mstore::asn1::x411::{self, *};
 use proptest::prelude::*;
 use rasn::types::{Any, BitString, Ia5String, ObjectIdentifier, OctetString, PrintableString};
@@ -2140,4 +2142,156 @@ fn check_reencodes<T: Encode>(value: &T, received: &[u8]) {
         hex(&canonical(&x411::encode(value).unwrap())),
         hex(&canonical(received))
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Register (administration port)
+
+fn arb_message_class() -> impl Strategy<Value = MessageClass> {
+    (
+        proptest::option::of(proptest::collection::vec(arb_content_type(), 1..3)),
+        proptest::option::of(any::<u32>()),
+        proptest::option::of(arb_priority()),
+        proptest::option::of(prop_oneof![
+            Just(MessageClassObjects::Messages),
+            Just(MessageClassObjects::Reports),
+            Just(MessageClassObjects::Both),
+        ]),
+        proptest::option::of(arb_any()),
+        arb_extensions(),
+    )
+        .prop_map(|(ct, len, p, o, a, e)| MessageClass {
+            content_types: ct,
+            maximum_content_length: len,
+            encoded_information_types_constraints: len.map(|_| {
+                EncodedInformationTypesConstraints {
+                    unacceptable_eits: Some(vec![oid(&[2, 6, 3, 4, 2])]),
+                    ..Default::default()
+                }
+            }),
+            security_labels: p.map(|_| vec![security_label()]),
+            priority: p.map(|p| vec![p]),
+            objects: o,
+            applies_only_to: a,
+            extensions: e,
+        })
+}
+
+fn arb_register() -> impl Strategy<Value = RegisterArgument> {
+    (
+        proptest::option::of(arb_name()),
+        proptest::option::of(arb_any()),
+        proptest::option::of(proptest::collection::vec(arb_message_class(), 1..3)),
+        proptest::option::of(arb_controls()),
+        proptest::option::of(arb_any()),
+        proptest::option::of(arb_any()),
+        proptest::option::of(arb_any()),
+        arb_extensions(),
+    )
+        .prop_map(|(n, ua, dc, ddc, r, rd, rr, e)| RegisterArgument {
+            user_name: n,
+            user_address: ua,
+            deliverable_class: dc,
+            default_delivery_controls: ddc.map(|c| Controls {
+                extensions: None,
+                ..c
+            }),
+            redirections: r,
+            restricted_delivery: rd,
+            retrieve_registrations: rr,
+            extensions: e,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    ))]
+
+    #[test]
+    fn register_argument_round_trips(x in arb_register()) { check(&x); }
+
+    #[test]
+    fn register_result_round_trips(x in proptest::option::of(arb_register()), e in arb_extensions(), empty in any::<bool>()) {
+        let r = if empty {
+            RegisterResult::EmptyResult
+        } else {
+            RegisterResult::NonEmptyResult(RegisteredInformation {
+                registered_information: x,
+                extensions: e,
+            })
+        };
+        check(&r);
+    }
+
+    #[test]
+    fn register_88_round_trips(
+        n in proptest::option::of(arb_name()),
+        eit in proptest::option::of(arb_eits()),
+        len in proptest::option::of(any::<u32>()),
+        c in proptest::option::of(arb_controls()),
+        ct in proptest::option::of(proptest::collection::vec(arb_content_type(), 1..3)),
+        lr in proptest::option::of(arb_any()),
+    ) {
+        check(&Register88 {
+            user_name: n,
+            user_address: None,
+            deliverable_encoded_information_types: eit,
+            deliverable_maximum_content_length: len,
+            default_delivery_controls: c.map(|c| Controls { extensions: None, ..c }),
+            deliverable_content_types: ct,
+            labels_and_redirections: lr,
+        });
+    }
+
+    #[test]
+    fn register_garbage_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let _ = x411::decode::<RegisterArgument>(&bytes);
+        let _ = x411::decode::<RegisterResult>(&bytes);
+        let _ = x411::decode::<Register88>(&bytes);
+    }
+}
+
+#[test]
+fn tshark_decodes_our_register_argument() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let arg = RegisterArgument {
+        user_name: Some(name("C=GB;A= ;P=SMHS;O=Store;S=Box")),
+        deliverable_class: Some(vec![MessageClass {
+            content_types: Some(vec![
+                ContentType::BuiltIn(22),
+                ContentType::Extended(oid(&[1, 3, 26, 0, 4406, 0, 4, 1])),
+            ]),
+            maximum_content_length: Some(1_048_576),
+            objects: Some(MessageClassObjects::Messages),
+            ..Default::default()
+        }]),
+        default_delivery_controls: Some(Controls {
+            permissible_lowest_priority: Some(Priority::NonUrgent),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let text = run_tshark(
+        &tshark,
+        &invoke_packet(op::REGISTER as u8, &x411::encode(&arg).unwrap()),
+        ID_AS_MASE_88,
+    );
+    assert_clean(&text);
+    for want in [
+        "RegisterArgument",
+        "(/C=GB/A= /P=SMHS/O=Store/S=Box/)",
+        "maximum-content-length: 1048576",
+        "objects: messages (0)",
+        "1.3.26.0.4406.0.4.1",
+        "permissible-lowest-priority: non-urgent (1)",
+    ] {
+        assert!(
+            text.contains(want),
+            "tshark does not show {want:?}:\n{text}"
+        );
+    }
 }

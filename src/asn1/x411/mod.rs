@@ -18,9 +18,10 @@
 //! | cancel-deferred-delivery 7 | [`CancelDeferredDeliveryArgument`] | NULL | deferred-delivery-cancellation-rejected, message-submission-identifier-invalid, remote-bind-error |
 //! | submission-control 2 (MTS → user) | [`SubmissionControlArgument`] | [`SubmissionControlResult`] | security-error, remote-bind-error |
 //! | change-credentials 8 | [`ChangeCredentialsArgument`] | NULL | new-credentials-unacceptable, old-credentials-incorrectly-specified, remote-bind-error, security-error |
+//! | register 1 | [`RegisterArgument`] (1994), [`Register88`] (1988) | [`RegisterResult`] (1994), NULL (1988) | register-rejected, remote-bind-error, operation-refused, security-error |
 //!
 //! Operations are told apart by application context and direction, not by code alone
-//! (submission-control and delivery-control are both 2). Register (1) is not modelled.
+//! (submission-control and delivery-control are both 2).
 
 mod ber;
 pub mod bind;
@@ -28,6 +29,7 @@ pub mod common;
 pub mod delivery;
 pub mod errors;
 mod orname;
+pub mod register;
 pub mod submission;
 
 pub use bind::*;
@@ -35,6 +37,7 @@ pub use common::*;
 pub use delivery::*;
 pub use errors::*;
 pub use orname::{ORAddress, ORName};
+pub use register::*;
 pub use submission::*;
 
 /// What can go wrong turning P3 bytes into values and back.
