@@ -2216,10 +2216,10 @@ proptest! {
         let r = if empty {
             RegisterResult::EmptyResult
         } else {
-            RegisterResult::NonEmptyResult(RegisteredInformation {
+            RegisterResult::NonEmptyResult(Box::new(RegisteredInformation {
                 registered_information: x,
                 extensions: e,
-            })
+            }))
         };
         check(&r);
     }

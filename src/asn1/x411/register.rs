@@ -215,8 +215,9 @@ set_decode!(RegisteredInformation);
 pub enum RegisterResult {
     /// `empty-result NULL`
     EmptyResult,
-    /// `non-empty-result SET { registered-information [0], extensions [1] }`
-    NonEmptyResult(RegisteredInformation),
+    /// `non-empty-result SET { registered-information [0], extensions [1] }` (boxed: it
+    /// holds a whole RegisterArgument)
+    NonEmptyResult(Box<RegisteredInformation>),
 }
 
 impl AsnType for RegisterResult {
@@ -252,7 +253,7 @@ impl Decode for RegisterResult {
                 parse(&c, |d| d.decode_null(Tag::NULL))?;
                 Self::EmptyResult
             }
-            t if t == Tag::SET => Self::NonEmptyResult(parse_plain(&c)?),
+            t if t == Tag::SET => Self::NonEmptyResult(Box::new(parse_plain(&c)?)),
             _ => return Err(fail("not a RegisterResult").into()),
         })
     }
