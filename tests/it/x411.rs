@@ -2295,3 +2295,27 @@ fn tshark_decodes_our_register_argument() {
         );
     }
 }
+
+#[test]
+fn content_identifier_outside_printable_string_is_accepted_with_replacements() {
+    let bytes = x411::encode(&sample_delivery()).unwrap();
+    let mut old = vec![0x88, 0x06];
+    old.extend(b"CID-42");
+    let mut new = vec![0x88, 0x05];
+    new.extend(b"a@b_c");
+    let odd = replace_component(&bytes, &old, &new);
+    let back: MessageDeliveryArgument = x411::decode(&odd).unwrap();
+    assert_eq!(
+        back.other_fields.content_identifier,
+        Some(printable("a?b?c"))
+    );
+    // Everything else is as sent; the raw envelope keeps the original octets.
+    let mut expected = sample_delivery();
+    expected.other_fields.content_identifier = Some(printable("a?b?c"));
+    assert_eq!(back, expected);
+    let r = decode_message_delivery(&odd).unwrap();
+    assert!(contains(&r.envelope, b"a@b_c"));
+    // A wrong tag class or a truncated value is still an error.
+    let bad = replace_component(&bytes, &old, &[0x88, 0x05, b'a']);
+    assert!(x411::decode::<MessageDeliveryArgument>(&bad).is_err());
+}

@@ -7,7 +7,7 @@
 
 use rasn::ber::de::{Decoder as BerDecoder, DecoderOptions};
 use rasn::error::DecodeError;
-use rasn::types::{Any, AsnType, Class, Constraints, Tag};
+use rasn::types::{Any, AsnType, Class, Constraints, PrintableString, Tag};
 use rasn::{Codec, Decode, Decoder};
 
 /// One component of a constructed value, kept as its complete encoding (identifier, length and
@@ -115,6 +115,35 @@ pub(crate) fn parse_plain<T: Decode>(component: &RawComponent) -> Result<T, Deco
 /// contents are kept, as rasn's `Any` keeps them for a tagged open type.
 pub(crate) fn parse_any_contents(component: &RawComponent, tag: Tag) -> Result<Any, DecodeError> {
     parse(component, |d| d.decode_any(tag))
+}
+
+/// Decodes a PrintableString component leniently: characters outside PrintableString's
+/// alphabet (MTAs put `@` or `_` in content identifiers) become `?` instead of failing the
+/// whole envelope. The store keeps the envelope bytes as received, so nothing is lost there.
+pub(crate) fn parse_printable_lenient(
+    component: &RawComponent,
+    tag: Tag,
+) -> Result<PrintableString, DecodeError> {
+    let strict = match parse_tagged::<PrintableString>(component, tag) {
+        Ok(s) => return Ok(s),
+        Err(e) => e,
+    };
+    let Ok(raw) = parse(component, |d| {
+        d.decode_octet_string::<Vec<u8>>(tag, &Constraints::default())
+    }) else {
+        return Err(strict);
+    };
+    let cleaned: Vec<u8> = raw
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b) {
+                b
+            } else {
+                b'?'
+            }
+        })
+        .collect();
+    PrintableString::from_bytes(&cleaned).map_err(|_| strict)
 }
 
 /// Stores `value` in `slot`, refusing a second occurrence of the same SET component.

@@ -7,8 +7,8 @@ use rasn::prelude::*;
 use rasn::types::Identifier;
 
 use super::ber::{
-    RawComponent, app, ctx, fail, parse, parse_any_contents, parse_plain, parse_tagged, put,
-    required, set_decode,
+    RawComponent, app, ctx, fail, parse, parse_any_contents, parse_plain, parse_printable_lenient,
+    parse_tagged, put, required, set_decode,
 };
 use super::common::{
     Content, ContentIdentifier, ContentType, DeliveredContentType, EncodedInformationTypes,
@@ -119,7 +119,7 @@ impl OtherMessageDeliveryFields {
                 )?,
                 _ if t == ctx(8) => put(
                     &mut content_identifier,
-                    parse_tagged(c, t)?,
+                    parse_printable_lenient(c, t)?,
                     "content-identifier",
                 )?,
                 _ if t == ctx(9) => put(&mut extensions, parse_tagged(c, t)?, "extensions")?,
@@ -469,9 +469,11 @@ impl PerRecipientReportDeliveryFields {
                     parse_tagged(c, t)?,
                     "originally-intended-recipient-name",
                 )?,
-                _ if t == ctx(3) => {
-                    put(&mut info, parse_tagged(c, t)?, "supplementary-information")?
-                }
+                _ if t == ctx(3) => put(
+                    &mut info,
+                    parse_printable_lenient(c, t)?,
+                    "supplementary-information",
+                )?,
                 _ if t == ctx(4) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
                 _ => {}
             }
@@ -526,9 +528,11 @@ impl ReportDeliveryArgument {
                     parse_plain(c)?,
                     "subject-submission-identifier",
                 )?,
-                _ if t == app(10) => {
-                    put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?
-                }
+                _ if t == app(10) => put(
+                    &mut content_id,
+                    parse_printable_lenient(c, t)?,
+                    "content-identifier",
+                )?,
                 _ if ContentType::is_content_type_tag(t) => put(
                     &mut content_type,
                     ContentType::from_component(c, &[app(6)])?,

@@ -6,7 +6,8 @@ use rasn::error::DecodeError;
 use rasn::prelude::*;
 
 use super::ber::{
-    RawComponent, app, ctx, fail, parse_plain, parse_tagged, put, required, set_decode,
+    RawComponent, app, ctx, fail, parse_plain, parse_printable_lenient, parse_tagged, put,
+    required, set_decode,
 };
 use super::common::{
     Content, ContentIdentifier, ContentType, EncodedInformationTypes, ExtensionField,
@@ -123,9 +124,11 @@ impl MessageSubmissionEnvelope {
                     ContentType::from_component(c, &[app(6)])?,
                     "content-type",
                 )?,
-                _ if t == app(10) => {
-                    put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?
-                }
+                _ if t == app(10) => put(
+                    &mut content_id,
+                    parse_printable_lenient(c, t)?,
+                    "content-identifier",
+                )?,
                 _ if t == Priority::TAG => put(&mut priority, parse_plain(c)?, "priority")?,
                 _ if t == app(8) => put(
                     &mut indicators,
@@ -201,9 +204,11 @@ impl MessageSubmissionResult {
                     put(&mut id, parse_plain(c)?, "submission-identifier")?
                 }
                 _ if t == ctx(0) => put(&mut time, parse_tagged(c, t)?, "submission-time")?,
-                _ if t == app(10) => {
-                    put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?
-                }
+                _ if t == app(10) => put(
+                    &mut content_id,
+                    parse_printable_lenient(c, t)?,
+                    "content-identifier",
+                )?,
                 _ if t == ctx(1) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
                 _ => {}
             }
@@ -267,9 +272,11 @@ impl ProbeSubmissionArgument {
                     ContentType::from_component(c, &[app(6)])?,
                     "content-type",
                 )?,
-                _ if t == app(10) => {
-                    put(&mut content_id, parse_tagged(c, t)?, "content-identifier")?
-                }
+                _ if t == app(10) => put(
+                    &mut content_id,
+                    parse_printable_lenient(c, t)?,
+                    "content-identifier",
+                )?,
                 _ if t == ctx(0) => put(&mut length, parse_tagged(c, t)?, "content-length")?,
                 _ if t == app(8) => put(
                     &mut indicators,
