@@ -909,10 +909,7 @@ fn message_delivery_argument_bytes() {
     assert_eq!(ids, vec![0x64, 0x17, 0x31, 0x04], "{}", hex(&bytes));
     let set = {
         let (t, _) = split_tlv(&bytes);
-        let kids = children(t.contents);
-        let mut v = Vec::new();
-        rewrite_one(&kids[2], Lengths::LongForm, &mut v);
-        components_of(&rewrite(&v, Lengths::LongForm))
+        components_of(&tlv_bytes(&children(t.contents)[2]))
     };
     let find = |id: u8| {
         set.iter()
@@ -959,10 +956,7 @@ fn submission_uses_application_6_for_built_in_content_type() {
     };
     let bytes = x411::encode(&arg).unwrap();
     let (outer, _) = split_tlv(&bytes);
-    let kids = children(outer.contents);
-    let mut env = Vec::new();
-    rewrite_one(&kids[0], Lengths::LongForm, &mut env);
-    let comps = components_of(&env);
+    let comps = components_of(&tlv_bytes(&children(outer.contents)[0]));
     assert!(
         comps.iter().any(|c| c.0 == 0x46 && c.1 == vec![22]),
         "{}",
