@@ -5,3 +5,4 @@ mod config;
 mod directory;
 mod ldap;
 mod slapd;
+mod x411;
