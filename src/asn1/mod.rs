@@ -1,3 +1,4 @@
 //! (placeholder: filled in by the issue that owns this module)
 pub mod oids;
 pub mod x411;
+pub mod x413;
