@@ -6,3 +6,4 @@ mod directory;
 mod ldap;
 mod slapd;
 mod x411;
+mod x413;

@@ -67,7 +67,8 @@ fn encode_augmented<'b, E: Encoder<'b>, B: Encode, X: Encode>(
     let mut out = vec![0x31];
     out.extend(definite_length(contents.len()));
     out.extend(contents);
-    e.encode_any(Tag::SET, &Any::new(out), Identifier::EMPTY)?;
+    // EOC: write the bytes as they are (a tag here would wrap them once more).
+    e.encode_any(Tag::EOC, &Any::new(out), Identifier::EMPTY)?;
     Ok(())
 }
 
