@@ -54,7 +54,8 @@ fn password(s: &str) -> Credentials {
 }
 
 fn sample_bind() -> MSBindArgument {
-    let mut b = MSBindArgument::simple(name("C=GB;A= ;P=SMHS;O=Percival;S=Gal"), password("secret"));
+    let mut b =
+        MSBindArgument::simple(name("C=GB;A= ;P=SMHS;O=Percival;S=Gal"), password("secret"));
     b.ms_configuration_request = Some(true);
     b
 }
@@ -87,10 +88,12 @@ fn new_entries_selector() -> Selector {
             from: Some(1),
             to: None,
         })),
-        filter: Some(Filter::Item(FilterItem::Equality(AttributeValueAssertion {
-            attribute_type: oid(ID_ATT_RETRIEVAL_STATUS),
-            attribute_value: value::retrieval_status(RetrievalStatus::NEW),
-        }))),
+        filter: Some(Filter::Item(FilterItem::Equality(
+            AttributeValueAssertion {
+                attribute_type: oid(ID_ATT_RETRIEVAL_STATUS),
+                attribute_value: value::retrieval_status(RetrievalStatus::NEW),
+            },
+        ))),
         limit: Some(10),
         ..Selector::default()
     }
@@ -280,11 +283,17 @@ fn check<T: Encode + Decode + PartialEq + Debug>(x: &T) {
             "{mode:?}"
         );
         let cut = other.len() - 1;
-        assert!(x413::decode::<T>(&other[..cut]).is_err(), "{mode:?} truncated");
+        assert!(
+            x413::decode::<T>(&other[..cut]).is_err(),
+            "{mode:?} truncated"
+        );
     }
     let step = (bytes.len() / 64).max(1);
     for cut in (0..bytes.len()).step_by(step) {
-        assert!(x413::decode::<T>(&bytes[..cut]).is_err(), "truncated at {cut}");
+        assert!(
+            x413::decode::<T>(&bytes[..cut]).is_err(),
+            "truncated at {cut}"
+        );
     }
     for i in (0..bytes.len()).step_by(step) {
         let mut m = bytes.clone();
@@ -301,13 +310,18 @@ fn arb_word(max: usize) -> impl Strategy<Value = String> {
 }
 
 fn arb_name() -> impl Strategy<Value = ORName> {
-    (arb_word(8), arb_word(12), proptest::option::of(arb_word(10))).prop_map(|(p, o, s)| {
-        let mut text = format!("C=GB;A= ;P={p};O={o}");
-        if let Some(s) = s {
-            text.push_str(&format!(";S={s}"));
-        }
-        name(&text)
-    })
+    (
+        arb_word(8),
+        arb_word(12),
+        proptest::option::of(arb_word(10)),
+    )
+        .prop_map(|(p, o, s)| {
+            let mut text = format!("C=GB;A= ;P={p};O={o}");
+            if let Some(s) = s {
+                text.push_str(&format!(";S={s}"));
+            }
+            name(&text)
+        })
 }
 
 fn arb_time() -> impl Strategy<Value = UtcTime> {
@@ -315,13 +329,16 @@ fn arb_time() -> impl Strategy<Value = UtcTime> {
 }
 
 fn arb_oid() -> impl Strategy<Value = ObjectIdentifier> {
-    (0u32..3, 0u32..40, proptest::collection::vec(0u32..100_000, 0..6)).prop_map(
-        |(a, b, rest)| {
+    (
+        0u32..3,
+        0u32..40,
+        proptest::collection::vec(0u32..100_000, 0..6),
+    )
+        .prop_map(|(a, b, rest)| {
             let mut arcs = vec![a, b];
             arcs.extend(rest);
             ObjectIdentifier::new(arcs).unwrap()
-        },
-    )
+        })
 }
 
 fn arb_seq() -> impl Strategy<Value = u32> {
@@ -367,7 +384,10 @@ fn arb_extensions() -> impl Strategy<Value = Option<MSExtensions>> {
     proptest::option::of(proptest::collection::vec(arb_extension_item(), 1..3))
 }
 
-fn arb_set<T: Debug>(s: impl Strategy<Value = T>, n: std::ops::Range<usize>) -> impl Strategy<Value = Set<T>> {
+fn arb_set<T: Debug>(
+    s: impl Strategy<Value = T>,
+    n: std::ops::Range<usize>,
+) -> impl Strategy<Value = Set<T>> {
     proptest::collection::vec(s, n).prop_map(Set)
 }
 
@@ -404,20 +424,28 @@ fn arb_filter_item() -> impl Strategy<Value = FilterItem> {
 }
 
 fn arb_filter() -> impl Strategy<Value = Filter> {
-    arb_filter_item().prop_map(Filter::Item).prop_recursive(5, 24, 3, |inner| {
-        prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..3).prop_map(Filter::And),
-            proptest::collection::vec(inner.clone(), 0..3).prop_map(Filter::Or),
-            inner.prop_map(|f| Filter::Not(Box::new(f))),
-        ]
-    })
+    arb_filter_item()
+        .prop_map(Filter::Item)
+        .prop_recursive(5, 24, 3, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Filter::And),
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Filter::Or),
+                inner.prop_map(|f| Filter::Not(Box::new(f))),
+            ]
+        })
 }
 
 fn arb_range() -> impl Strategy<Value = Range> {
     prop_oneof![
-        (proptest::option::of(arb_seq()), proptest::option::of(arb_seq()))
+        (
+            proptest::option::of(arb_seq()),
+            proptest::option::of(arb_seq())
+        )
             .prop_map(|(from, to)| Range::SequenceNumberRange(NumberRange { from, to })),
-        (proptest::option::of(arb_time()), proptest::option::of(arb_time()))
+        (
+            proptest::option::of(arb_time()),
+            proptest::option::of(arb_time())
+        )
             .prop_map(|(from, to)| Range::CreationTimeRange(TimeRange { from, to })),
     ]
 }
@@ -449,13 +477,16 @@ fn arb_class() -> impl Strategy<Value = Option<EntryClass>> {
 
 fn arb_selection() -> impl Strategy<Value = Option<EntryInformationSelection>> {
     proptest::option::of(arb_set(
-        (arb_oid(), proptest::option::of(1u32..100), proptest::option::of(0u32..100)).prop_map(
-            |(t, from, count)| AttributeSelection {
+        (
+            arb_oid(),
+            proptest::option::of(1u32..100),
+            proptest::option::of(0u32..100),
+        )
+            .prop_map(|(t, from, count)| AttributeSelection {
                 r#type: t,
                 from,
                 count,
-            },
-        ),
+            }),
         0..4,
     ))
 }
@@ -465,10 +496,8 @@ fn arb_entry() -> impl Strategy<Value = EntryInformation> {
         arb_seq(),
         proptest::option::of(arb_set(arb_attribute(), 1..4)),
         proptest::option::of(arb_set(
-            (arb_oid(), any::<u32>()).prop_map(|(t, total)| AttributeValueCount {
-                r#type: t,
-                total,
-            }),
+            (arb_oid(), any::<u32>())
+                .prop_map(|(t, total)| AttributeValueCount { r#type: t, total }),
             1..3,
         )),
     )
@@ -495,14 +524,18 @@ fn arb_bind_argument() -> impl Strategy<Value = MSBindArgument> {
     (
         arb_name(),
         arb_credentials(),
-        proptest::option::of(Just(vec![SecurityLabel(Any::new(vec![0x31, 0x03, 0x02, 0x01, 0x01]))])),
-        proptest::option::of((arb_oids(), arb_oids(), proptest::option::of(any::<u32>())).prop_map(
-            |(c, e, m)| Restrictions {
-                allowed_content_types: c,
-                allowed_eits: e,
-                maximum_attribute_length: m,
-            },
-        )),
+        proptest::option::of(Just(vec![SecurityLabel(Any::new(vec![
+            0x31, 0x03, 0x02, 0x01, 0x01,
+        ]))])),
+        proptest::option::of(
+            (arb_oids(), arb_oids(), proptest::option::of(any::<u32>())).prop_map(|(c, e, m)| {
+                Restrictions {
+                    allowed_content_types: c,
+                    allowed_eits: e,
+                    maximum_attribute_length: m,
+                }
+            }),
+        ),
         proptest::option::of(any::<bool>()),
         proptest::option::of(arb_word(24).prop_map(|s| printable(&s))),
         arb_extensions(),
@@ -520,7 +553,13 @@ fn arb_bind_argument() -> impl Strategy<Value = MSBindArgument> {
 
 fn arb_bind_result() -> impl Strategy<Value = MSBindResult> {
     (
-        (arb_credentials(), arb_oids(), arb_oids(), proptest::option::of(any::<bool>()), arb_oids()),
+        (
+            arb_credentials(),
+            arb_oids(),
+            arb_oids(),
+            proptest::option::of(any::<bool>()),
+            arb_oids(),
+        ),
         (
             proptest::option::of(arb_set((0u16..8).prop_map(EntryClass), 1..4)),
             arb_oids(),
@@ -535,21 +574,23 @@ fn arb_bind_result() -> impl Strategy<Value = MSBindResult> {
             proptest::option::of(arb_word(20).prop_map(|s| general(&s))),
         ),
     )
-        .prop_map(|((c, aa, at, ai, ct), (ec, mr, x, gd, ae, ue, uu, si))| MSBindResult {
-            responder_credentials: c,
-            available_auto_actions: aa,
-            available_attribute_types: at,
-            alert_indication: ai,
-            content_types_supported: ct,
-            entry_classes_supported: ec,
-            matching_rules_supported: mr,
-            bind_result_extensions: x,
-            message_group_depth: gd,
-            auto_action_error_indication: ae,
-            unsupported_extensions: ue,
-            ua_registration_id_unknown: uu,
-            service_information: si,
-        })
+        .prop_map(
+            |((c, aa, at, ai, ct), (ec, mr, x, gd, ae, ue, uu, si))| MSBindResult {
+                responder_credentials: c,
+                available_auto_actions: aa,
+                available_attribute_types: at,
+                alert_indication: ai,
+                content_types_supported: ct,
+                entry_classes_supported: ec,
+                matching_rules_supported: mr,
+                bind_result_extensions: x,
+                message_group_depth: gd,
+                auto_action_error_indication: ae,
+                unsupported_extensions: ue,
+                ua_registration_id_unknown: uu,
+                service_information: si,
+            },
+        )
 }
 
 fn arb_bind_error() -> impl Strategy<Value = MSBindError> {
@@ -592,12 +633,10 @@ fn arb_summarize_result() -> impl Strategy<Value = SummarizeResult> {
             (
                 proptest::option::of(1u32..1000),
                 proptest::option::of(arb_set(
-                    (arb_oid(), arb_value(), 1u32..1000).prop_map(|(t, v, c)| {
-                        SummaryPresentItem {
-                            r#type: t,
-                            value: v,
-                            count: c,
-                        }
+                    (arb_oid(), arb_value(), 1u32..1000).prop_map(|(t, v, c)| SummaryPresentItem {
+                        r#type: t,
+                        value: v,
+                        count: c,
                     }),
                     1..3,
                 )),
@@ -620,14 +659,18 @@ fn arb_summarize_result() -> impl Strategy<Value = SummarizeResult> {
 }
 
 fn arb_list() -> impl Strategy<Value = ListArgument> {
-    (arb_class(), arb_selector(), arb_selection(), arb_extensions()).prop_map(|(c, s, r, x)| {
-        ListArgument {
+    (
+        arb_class(),
+        arb_selector(),
+        arb_selection(),
+        arb_extensions(),
+    )
+        .prop_map(|(c, s, r, x)| ListArgument {
             entry_class: c,
             selector: s,
             requested_attributes: r,
             list_extensions: x,
-        }
-    })
+        })
 }
 
 fn arb_list_result() -> impl Strategy<Value = ListResult> {
@@ -853,19 +896,21 @@ fn arb_register_ms() -> impl Strategy<Value = RegisterMSArgument> {
             arb_extensions(),
         ),
     )
-        .prop_map(|((r, d, l, f, c, u), (ua, s, m, rs, x))| RegisterMSArgument {
-            auto_action_registrations: r,
-            auto_action_deregistrations: d,
-            list_attribute_defaults: l,
-            fetch_attribute_defaults: f,
-            change_credentials: c,
-            user_security_labels: u,
-            ua_registrations: ua,
-            submission_defaults: s,
-            message_group_registrations: m,
-            registration_status_request: rs,
-            register_ms_extensions: x,
-        })
+        .prop_map(
+            |((r, d, l, f, c, u), (ua, s, m, rs, x))| RegisterMSArgument {
+                auto_action_registrations: r,
+                auto_action_deregistrations: d,
+                list_attribute_defaults: l,
+                fetch_attribute_defaults: f,
+                change_credentials: c,
+                user_security_labels: u,
+                ua_registrations: ua,
+                submission_defaults: s,
+                message_group_registrations: m,
+                registration_status_request: rs,
+                register_ms_extensions: x,
+            },
+        )
 }
 
 fn arb_register_ms_result() -> impl Strategy<Value = RegisterMSResult> {
@@ -905,8 +950,14 @@ fn arb_ordered() -> impl Strategy<Value = OrderedAttribute> {
     (
         arb_oid(),
         proptest::collection::vec(
-            (proptest::option::of(arb_value()), proptest::option::of(1u32..100))
-                .prop_map(|(v, p)| OrderedAttributeValue { value: v, position: p }),
+            (
+                proptest::option::of(arb_value()),
+                proptest::option::of(1u32..100),
+            )
+                .prop_map(|(v, p)| OrderedAttributeValue {
+                    value: v,
+                    position: p,
+                }),
             1..3,
         ),
     )
@@ -1175,11 +1226,18 @@ fn selector_is_wrapped_explicitly() {
     let (id, _, _, sel, _) = split_tlv(&comps[0]);
     assert_eq!(id, 0xa1);
     let (inner, _, _, sel_contents, _) = split_tlv(sel);
-    assert_eq!(inner, 0x31, "selector [1] must wrap the SET: {}", hex(&bytes));
+    assert_eq!(
+        inner,
+        0x31,
+        "selector [1] must wrap the SET: {}",
+        hex(&bytes)
+    );
     let parts = children(sel_contents);
     assert_eq!(
         parts[0],
-        vec![0xa1, 0x09, 0xa0, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x01]
+        vec![
+            0xa1, 0x09, 0xa0, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x01
+        ]
     );
     assert_eq!(&parts[1][..6], &[0xa2, 0x0f, 0xa0, 0x0d, 0xa0, 0x0b]);
     assert_eq!(parts[2], vec![0xa3, 0x03, 0x02, 0x01, 0x0a]);
@@ -1197,7 +1255,9 @@ fn delete_results_per_context() {
     });
     assert_eq!(
         x413::encode(&r94).unwrap(),
-        vec![0x31, 0x0a, 0xa0, 0x08, 0x30, 0x06, 0x02, 0x01, 0x03, 0x02, 0x01, 0x04]
+        vec![
+            0x31, 0x0a, 0xa0, 0x08, 0x30, 0x06, 0x02, 0x01, 0x03, 0x02, 0x01, 0x04
+        ]
     );
     // Sequence numbers of a Delete argument are a SET OF: `a2 { 31 … }`.
     let arg = DeleteArgument {
@@ -1255,7 +1315,9 @@ fn entry_information_layout() {
     assert_eq!(&bytes[7..9], &[0x30, 0x0b]);
     assert_eq!(
         &bytes[9..21],
-        &[0x06, 0x04, 0x56, 0x04, 0x03, 0x27, 0x30, 0x03, 0x02, 0x01, 0x01, 0x30]
+        &[
+            0x06, 0x04, 0x56, 0x04, 0x03, 0x27, 0x30, 0x03, 0x02, 0x01, 0x01, 0x30
+        ]
     );
     assert_eq!(
         e.attribute(ID_ATT_RETRIEVAL_STATUS)
@@ -1277,12 +1339,17 @@ fn unknown_components_are_skipped_and_duplicates_refused() {
     // A component from a later edition ([9] NULL) is skipped.
     let mut more = contents.to_vec();
     more.extend([0xa9, 0x02, 0x05, 0x00]);
-    assert_eq!(x413::decode::<SummarizeArgument>(&tlv(0x31, &more)).unwrap(), arg);
+    assert_eq!(
+        x413::decode::<SummarizeArgument>(&tlv(0x31, &more)).unwrap(),
+        arg
+    );
     // The same component twice is refused; so is a missing selector.
     let mut dup = contents.to_vec();
     dup.extend([0xa0, 0x03, 0x02, 0x01, 0x00]);
     assert!(x413::decode::<SummarizeArgument>(&tlv(0x31, &dup)).is_err());
-    assert!(x413::decode::<SummarizeArgument>(&[0x31, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x00]).is_err());
+    assert!(
+        x413::decode::<SummarizeArgument>(&[0x31, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x00]).is_err()
+    );
     // Trailing bytes are refused.
     let mut trailing = bytes.clone();
     trailing.push(0);
@@ -1298,7 +1365,10 @@ fn unknown_components_are_skipped_and_duplicates_refused() {
     let (_, _, _, contents, _) = split_tlv(&bytes);
     let mut comps = children(contents);
     comps.reverse();
-    assert_eq!(x413::decode::<ListArgument>(&tlv(0x31, &comps.concat())).unwrap(), l);
+    assert_eq!(
+        x413::decode::<ListArgument>(&tlv(0x31, &comps.concat())).unwrap(),
+        l
+    );
 }
 
 #[test]
@@ -1360,11 +1430,728 @@ fn ms_submission_result_keeps_the_x411_components() {
 
 #[test]
 fn attribute_names_and_oids() {
-    assert_eq!(ms_attribute_by_name("sequence-number"), Some(ID_ATT_SEQUENCE_NUMBER));
-    assert_eq!(ms_attribute_by_name("Entry-Status"), Some(ID_ATT_RETRIEVAL_STATUS));
-    assert_eq!(ms_attribute_name(ID_ATT_ORIGINATOR_NAME), Some("originator-name"));
+    assert_eq!(
+        ms_attribute_by_name("sequence-number"),
+        Some(ID_ATT_SEQUENCE_NUMBER)
+    );
+    assert_eq!(
+        ms_attribute_by_name("Entry-Status"),
+        Some(ID_ATT_RETRIEVAL_STATUS)
+    );
+    assert_eq!(
+        ms_attribute_name(ID_ATT_ORIGINATOR_NAME),
+        Some("originator-name")
+    );
     assert_eq!(ms_attribute_by_name("no-such-attribute"), None);
     assert_eq!(ID_ATT_SEQUENCE_NUMBER.to_vec(), vec![2, 6, 4, 3, 39]);
     assert_eq!(ID_ACT_AUTO_ALERT.to_vec(), vec![2, 6, 4, 4, 1]);
     assert_eq!(ID_EXT_MODIFY_CAPABILITY.to_vec(), vec![2, 6, 4, 9, 0]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// tshark as an independent decoder
+//
+// tshark decodes P7 only inside an OSI stack, so each test wraps our bytes in the smallest
+// stack it follows and writes a pcap with link type 147 (USER0), which the `user_dlts` UAT hands
+// to the session dissector (the same construction as tests/it/x411.rs):
+// - MSBindArgument: a session CONNECT whose CP-type PPDU defines contexts 1 (ACSE) and 3
+//   (id-as-ms-88, 2.6.0.2.9), carrying an AARQ for ms-access-88 whose user-information EXTERNAL
+//   (indirect-reference 3) holds the ROS bind-invoke `b0 { 31 … }`.
+// - Operations: session Give-Tokens + Data-Transfer SPDUs, then a presentation
+//   fully-encoded-data PDV on context 3 carrying a ROS invoke / returnResult / returnError; the
+//   `pres_context_list` UAT binds context 3 to id-as-mrse-88 (2.6.0.2.5): tshark's P7 dissector
+//   registers only the 1988 abstract syntaxes.
+// Pass: tshark shows our values, no "Malformed", no BER error, no warning or error expert info.
+
+fn tshark() -> Option<std::path::PathBuf> {
+    ["/usr/bin/tshark", "/usr/local/bin/tshark"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// A pcap file (link type 147, USER0) holding one packet per payload.
+fn pcap_user0(payloads: &[&[u8]]) -> Vec<u8> {
+    let mut v = Vec::new();
+    v.extend(0xa1b2_c3d4u32.to_le_bytes());
+    v.extend(2u16.to_le_bytes());
+    v.extend(4u16.to_le_bytes());
+    v.extend(0i32.to_le_bytes());
+    v.extend(0u32.to_le_bytes());
+    v.extend(65535u32.to_le_bytes());
+    v.extend(147u32.to_le_bytes());
+    for (i, payload) in payloads.iter().enumerate() {
+        v.extend((1_764_300_000u32 + i as u32).to_le_bytes());
+        v.extend(0u32.to_le_bytes());
+        v.extend((payload.len() as u32).to_le_bytes());
+        v.extend((payload.len() as u32).to_le_bytes());
+        v.extend_from_slice(payload);
+    }
+    v
+}
+
+fn ber_transfer_syntax() -> Vec<u8> {
+    tlv(0x30, &[0x06, 0x02, 0x51, 0x01])
+}
+
+fn oid_ber(o: &Oid) -> Vec<u8> {
+    rasn::ber::encode(&oid(o)).unwrap()
+}
+
+/// A ROS APDU on presentation context 3 of an established association.
+fn data_packet(ros: &[u8]) -> Vec<u8> {
+    let mut pdv = vec![0x02, 0x01, 0x03];
+    pdv.extend(tlv(0xa0, ros));
+    let ppdu = tlv(0x61, &tlv(0x30, &pdv));
+    let mut payload = vec![0x01, 0x00, 0x01, 0x00];
+    payload.extend(ppdu);
+    payload
+}
+
+fn invoke(opcode: i64, argument: &[u8]) -> Vec<u8> {
+    let mut body = vec![0x02, 0x01, 0x01, 0x02, 0x01, opcode as u8];
+    body.extend_from_slice(argument);
+    data_packet(&tlv(0xa1, &body))
+}
+
+fn result(opcode: i64, res: &[u8]) -> Vec<u8> {
+    let mut inner = vec![0x02, 0x01, opcode as u8];
+    inner.extend_from_slice(res);
+    let mut body = vec![0x02, 0x01, 0x01];
+    body.extend(tlv(0x30, &inner));
+    data_packet(&tlv(0xa2, &body))
+}
+
+fn error(code: i64, parameter: &[u8]) -> Vec<u8> {
+    let mut body = vec![0x02, 0x01, 0x01, 0x02, 0x01, code as u8];
+    body.extend_from_slice(parameter);
+    data_packet(&tlv(0xa3, &body))
+}
+
+/// Session parameter and SPDU lengths: one octet, or ff + two octets (X.225 §8.2.5).
+fn ses_len(n: usize) -> Vec<u8> {
+    if n < 255 {
+        vec![n as u8]
+    } else {
+        vec![0xff, (n >> 8) as u8, n as u8]
+    }
+}
+
+fn spdu(si: u8, user_data: &[u8]) -> Vec<u8> {
+    let mut param = vec![0xc1];
+    param.extend(ses_len(user_data.len()));
+    param.extend_from_slice(user_data);
+    let mut out = vec![si];
+    out.extend(ses_len(param.len()));
+    out.extend(param);
+    out
+}
+
+/// A session CONNECT carrying an AARQ for ms-access-88 with the MS-bind argument.
+fn bind_packet(argument: &[u8]) -> Vec<u8> {
+    let mut ext = vec![0x02, 0x01, 0x03];
+    ext.extend(tlv(0xa0, &tlv(0xb0, argument)));
+    let mut aarq = tlv(0xa1, &oid_ber(ID_AC_MS_ACCESS_88));
+    aarq.extend(tlv(0xbe, &tlv(0x28, &ext)));
+    let aarq = tlv(0x60, &aarq);
+    let mut acse_ctx = vec![0x02, 0x01, 0x01, 0x06, 0x04, 0x52, 0x01, 0x00, 0x01];
+    acse_ctx.extend(ber_transfer_syntax());
+    let mut ms_ctx = vec![0x02, 0x01, 0x03];
+    ms_ctx.extend(oid_ber(ID_AS_MS_88));
+    ms_ctx.extend(ber_transfer_syntax());
+    let mut ctxs = tlv(0x30, &acse_ctx);
+    ctxs.extend(tlv(0x30, &ms_ctx));
+    let mut pdv = vec![0x02, 0x01, 0x01];
+    pdv.extend(tlv(0xa0, &aarq));
+    let mut normal = tlv(0xa4, &ctxs);
+    normal.extend(tlv(0x61, &tlv(0x30, &pdv)));
+    let mut cp = tlv(0xa0, &[0x80, 0x01, 0x01]);
+    cp.extend(tlv(0xa2, &normal));
+    spdu(13, &tlv(0x31, &cp))
+}
+
+/// Runs tshark -V over the packets, presentation context 3 bound to id-as-mrse-88.
+fn run_tshark(tshark: &std::path::Path, packets: &[Vec<u8>]) -> String {
+    let refs: Vec<&[u8]> = packets.iter().map(Vec::as_slice).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p7.pcap");
+    std::fs::write(&path, pcap_user0(&refs)).unwrap();
+    let context = format!(
+        r#"uat:pres_context_list:"3","{}""#,
+        ID_AS_MRSE_88
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(".")
+    );
+    let out = std::process::Command::new(tshark)
+        .arg("-r")
+        .arg(&path)
+        .args([
+            "-o",
+            r#"uat:user_dlts:"User 0 (DLT=147)","ses","0","","0","""#,
+        ])
+        .args(["-o", &context])
+        .arg("-V")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "tshark failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn assert_clean(text: &str) {
+    for bad in [
+        "Malformed",
+        "BER Error",
+        "Expert Info (Error",
+        "Expert Info (Warning",
+        "Dissector is not available",
+        "Unknown",
+    ] {
+        assert!(!text.contains(bad), "tshark reports {bad:?}:\n{text}");
+    }
+}
+
+fn assert_shows(text: &str, wants: &[&str]) {
+    for want in wants {
+        assert!(
+            text.contains(want),
+            "tshark does not show {want:?}:\n{text}"
+        );
+    }
+}
+
+fn sample_summarize() -> SummarizeArgument {
+    SummarizeArgument {
+        entry_class: Some(EntryClass::DELIVERY),
+        selector: new_entries_selector(),
+        summary_requests: Some(vec![oid(ID_ATT_PRIORITY), oid(ID_ATT_ENTRY_TYPE)]),
+        summarize_extensions: None,
+    }
+}
+
+fn sample_summarize_result() -> SummarizeResult {
+    SummarizeResult {
+        next: Some(12),
+        count: 7,
+        span: Some(Span {
+            lowest: 3,
+            highest: 11,
+        }),
+        summaries: Some(vec![Summary {
+            absent: Some(2),
+            present: Some(Set(vec![SummaryPresentItem {
+                r#type: oid(ID_ATT_PRIORITY),
+                value: value::priority(Priority::Urgent),
+                count: 5,
+            }])),
+        }]),
+        summarize_result_extensions: None,
+    }
+}
+
+fn sample_list() -> ListArgument {
+    ListArgument {
+        entry_class: None,
+        selector: Selector {
+            range: Some(Range::CreationTimeRange(TimeRange {
+                from: Some(time(1_764_200_000)),
+                to: None,
+            })),
+            filter: Some(Filter::And(vec![
+                Filter::Item(FilterItem::Equality(AttributeValueAssertion {
+                    attribute_type: oid(ID_ATT_RETRIEVAL_STATUS),
+                    attribute_value: value::retrieval_status(RetrievalStatus::NEW),
+                })),
+                Filter::Not(Box::new(Filter::Item(FilterItem::Present(oid(
+                    ID_ATT_PRIORITY,
+                ))))),
+                Filter::Item(FilterItem::GreaterOrEqual(AttributeValueAssertion {
+                    attribute_type: oid(ID_ATT_SEQUENCE_NUMBER),
+                    attribute_value: value::sequence_number(4242),
+                })),
+            ])),
+            child_entries: Some(true),
+            ..Selector::default()
+        },
+        requested_attributes: Some(Set(vec![
+            AttributeSelection::all(oid(ID_ATT_SEQUENCE_NUMBER)),
+            AttributeSelection {
+                r#type: oid(ID_ATT_ORIGINATOR_NAME),
+                from: Some(1),
+                count: Some(3),
+            },
+        ])),
+        list_extensions: None,
+    }
+}
+
+fn sample_list_result() -> ListResult {
+    let mut e = sample_entry(4242);
+    if let Some(a) = e.attributes.as_mut() {
+        a.0.push(Attribute::single(
+            oid(ID_ATT_ORIGINATOR_NAME),
+            value::or_name(&name("C=GB;A= ;P=SMHS;O=Percival;S=Lancelot")),
+        ));
+        a.0.push(Attribute::single(
+            oid(ID_ATT_PRIORITY),
+            value::priority(Priority::NonUrgent),
+        ));
+    }
+    ListResult {
+        next: Some(4243),
+        requested: Some(vec![e, sample_entry(4250)]),
+        list_result_extensions: None,
+    }
+}
+
+fn sample_fetch() -> FetchArgument {
+    FetchArgument {
+        entry_class: Some(EntryClass::DELIVERY),
+        item: FetchItem::Precise(4242),
+        requested_attributes: Some(Set(vec![AttributeSelection::all(oid(
+            ID_ATT_CREATION_TIME,
+        ))])),
+        fetch_extensions: None,
+    }
+}
+
+fn sample_fetch_result() -> FetchResult {
+    FetchResult {
+        entry_information: Some(sample_entry(4242)),
+        list: Some(vec![4243, 4244]),
+        next: Some(4243),
+        fetch_result_extensions: None,
+    }
+}
+
+fn sample_delete() -> DeleteArgument {
+    DeleteArgument {
+        entry_class: None,
+        items: DeleteItems::SequenceNumbers(Set(vec![4242, 4250])),
+        delete_extensions: None,
+    }
+}
+
+fn tshark_time(t: &UtcTime) -> String {
+    t.format("%y-%m-%d %H:%M:%S (UTC)").to_string()
+}
+
+fn oid_text(o: &Oid) -> String {
+    o.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+}
+
+/// tshark's output split into its "X.413 Message Store Service" sections, one per P7 PDU.
+fn p7_sections(text: &str) -> Vec<&str> {
+    text.split("X.413 Message Store Service").skip(1).collect()
+}
+
+/// A CONNECT without bind data, then the ACCEPT whose CPA carries an AARE (`result`
+/// 0 accepted / 1 rejected-permanent) with `ros` in its user-information.
+fn bind_answer_packets(result: u8, ros: &[u8]) -> Vec<Vec<u8>> {
+    // The CONNECT (with a bind argument) defines the presentation contexts.
+    let connect = bind_packet(&x413::encode(&sample_bind()).unwrap());
+    let mut ext = vec![0x02, 0x01, 0x03];
+    ext.extend(tlv(0xa0, ros));
+    let mut aare = tlv(0xa1, &oid_ber(ID_AC_MS_ACCESS_88));
+    aare.extend(tlv(0xa2, &[0x02, 0x01, result]));
+    aare.extend(tlv(
+        0xa3,
+        &tlv(0xa1, &[0x02, 0x01, if result == 0 { 0 } else { 1 }]),
+    ));
+    aare.extend(tlv(0xbe, &tlv(0x28, &ext)));
+    let aare = tlv(0x61, &aare);
+    let accepted = tlv(0x30, &[0x80, 0x01, 0x00, 0x81, 0x02, 0x51, 0x01]);
+    let mut results = accepted.clone();
+    results.extend(accepted);
+    let mut pdv = vec![0x02, 0x01, 0x01];
+    pdv.extend(tlv(0xa0, &aare));
+    let mut normal = tlv(0xa5, &results);
+    normal.extend(tlv(0x61, &tlv(0x30, &pdv)));
+    let mut cpa = tlv(0xa0, &[0x80, 0x01, 0x01]);
+    cpa.extend(tlv(0xa2, &normal));
+    let accept = spdu(14, &tlv(0x31, &cpa));
+    vec![connect, accept]
+}
+
+#[test]
+fn tshark_decodes_our_ms_bind_argument() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let mut arg = sample_bind();
+    arg.fetch_restrictions = Some(Restrictions {
+        allowed_content_types: Some(Set(vec![
+            ObjectIdentifier::new(vec![2, 6, 1, 10, 1]).unwrap(),
+        ])),
+        allowed_eits: None,
+        maximum_attribute_length: Some(65_000),
+    });
+    arg.ua_registration_identifier = Some(printable("UA-7"));
+    let bytes = x413::encode(&arg).unwrap();
+    let text = run_tshark(&tshark, &[bind_packet(&bytes)]);
+    assert_clean(&text);
+    let sections = p7_sections(&text);
+    assert_eq!(sections.len(), 1, "{text}");
+    assert_shows(
+        sections[0],
+        &[
+            "MSBindArgument",
+            "initiator-name (/C=GB/A= /P=SMHS/O=Percival/S=Gal/)",
+            "ia5-string: secret",
+            "ms-configuration-request: True",
+            &format!(
+                "maximum-attribute-length: {}",
+                arg.fetch_restrictions
+                    .as_ref()
+                    .unwrap()
+                    .maximum_attribute_length
+                    .unwrap()
+            ),
+            "2.6.1.10.1",
+            "ua-registration-identifier: UA-7",
+        ],
+    );
+}
+
+#[test]
+fn tshark_oracle_flags_an_implicit_ms_configuration_request() {
+    // The oracle must be able to fail: `85 01 ff` (implicit, the trap DESIGN §3 names) instead
+    // of `a5 03 01 01 ff` is Malformed to tshark.
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let good = x413::encode(&sample_bind()).unwrap();
+    let (_, _, _, contents, _) = split_tlv(&good);
+    let comps: Vec<Vec<u8>> = children(contents)
+        .into_iter()
+        .map(|c| {
+            if c[0] == 0xa5 {
+                vec![0x85, 0x01, 0xff]
+            } else {
+                c
+            }
+        })
+        .collect();
+    let bad = tlv(0x31, &comps.concat());
+    let text = run_tshark(&tshark, &[bind_packet(&bad)]);
+    assert!(text.contains("Malformed"), "{text}");
+    // …and the same stack with our bytes is clean, so it is the tag that tshark objects to.
+    assert_clean(&run_tshark(&tshark, &[bind_packet(&good)]));
+}
+
+#[test]
+fn tshark_oracle_flags_an_implicit_selector() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let good = x413::encode(&sample_summarize()).unwrap();
+    let (_, _, _, contents, _) = split_tlv(&good);
+    let comps: Vec<Vec<u8>> = children(contents)
+        .into_iter()
+        .map(|c| {
+            if c[0] == 0xa1 {
+                // a1 { 31 { … } } → a1 { … }: the selector SET re-tagged implicitly.
+                let (_, _, _, inner, _) = split_tlv(&c);
+                let (_, _, _, set, _) = split_tlv(inner);
+                tlv(0xa1, set)
+            } else {
+                c
+            }
+        })
+        .collect();
+    let bad = tlv(0x31, &comps.concat());
+    let text = run_tshark(&tshark, &[invoke(op::SUMMARIZE, &bad)]);
+    // tshark: "BER Error: SET expected but class:CONTEXT(2) Constructed tag:1 was found"
+    // (Warning/Malformed).
+    assert!(text.contains("Malformed"), "{text}");
+    assert_clean(&run_tshark(&tshark, &[invoke(op::SUMMARIZE, &good)]));
+}
+
+#[test]
+fn tshark_decodes_our_ms_bind_result_and_error() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let mut r = MSBindResult::simple(password("store-secret"));
+    r.available_attribute_types = Some(Set(vec![
+        oid(ID_ATT_SEQUENCE_NUMBER),
+        oid(ID_ATT_RETRIEVAL_STATUS),
+    ]));
+    r.available_auto_actions = Some(Set(vec![oid(ID_ACT_AUTO_ALERT)]));
+    r.alert_indication = Some(true);
+    r.content_types_supported = Some(Set(vec![
+        ObjectIdentifier::new(vec![2, 6, 1, 10, 1]).unwrap(),
+    ]));
+    let bytes = x413::encode(&r).unwrap();
+    let text = run_tshark(&tshark, &bind_answer_packets(0, &tlv(0xb1, &bytes)));
+    assert_clean(&text);
+    let sections = p7_sections(&text);
+    assert_eq!(sections.len(), 2, "{text}");
+    assert_shows(
+        sections[1],
+        &[
+            "MSBindResult",
+            "ia5-string: store-secret",
+            "alert-indication: True",
+            &oid_text(ID_ATT_SEQUENCE_NUMBER),
+            &oid_text(ID_ATT_RETRIEVAL_STATUS),
+            &oid_text(ID_ACT_AUTO_ALERT),
+            "2.6.1.10.1",
+        ],
+    );
+
+    let e = MSBindError::UnqualifiedError(BindProblem::AUTHENTICATION_ERROR);
+    let text = run_tshark(
+        &tshark,
+        &bind_answer_packets(1, &tlv(0xb2, &x413::encode(&e).unwrap())),
+    );
+    assert_clean(&text);
+    assert_shows(p7_sections(&text)[1], &["authentication-error (0)"]);
+}
+
+#[test]
+fn tshark_decodes_our_retrieval_operations() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let (sa, sr) = (sample_summarize(), sample_summarize_result());
+    let (la, lr) = (sample_list(), sample_list_result());
+    let (fa, fr) = (sample_fetch(), sample_fetch_result());
+    let da = sample_delete();
+    let d94 = DeleteResult::DeleteResult94(DeleteResult94 {
+        entries_deleted: Some(vec![4242, 4250]),
+        delete_result_extensions: None,
+    });
+    let packets = vec![
+        invoke(op::SUMMARIZE, &x413::encode(&sa).unwrap()),
+        result(op::SUMMARIZE, &x413::encode(&sr).unwrap()),
+        invoke(op::LIST, &x413::encode(&la).unwrap()),
+        result(op::LIST, &x413::encode(&lr).unwrap()),
+        invoke(op::FETCH, &x413::encode(&fa).unwrap()),
+        result(op::FETCH, &x413::encode(&fr).unwrap()),
+        invoke(op::DELETE, &x413::encode(&da).unwrap()),
+        result(
+            op::DELETE,
+            &x413::encode(&DeleteResult::DeleteResult88(())).unwrap(),
+        ),
+        result(op::DELETE, &x413::encode(&d94).unwrap()),
+    ];
+    let text = run_tshark(&tshark, &packets);
+    assert_clean(&text);
+    let s = p7_sections(&text);
+    assert_eq!(s.len(), packets.len(), "{text}");
+
+    let Some(Range::SequenceNumberRange(NumberRange {
+        from: Some(from), ..
+    })) = sa.selector.range
+    else {
+        panic!("sample summarize has a number range")
+    };
+    assert_shows(
+        s[0],
+        &[
+            "SummarizeArgument",
+            "entry-class: delivery (0)",
+            &format!("from: {from}"),
+            &format!("limit: {}", sa.selector.limit.unwrap()),
+            "RetrievalStatus: new (0)",
+            &format!(
+                "AttributeType: {} (id-att-priority)",
+                oid_text(ID_ATT_PRIORITY)
+            ),
+        ],
+    );
+    let span = sr.span.unwrap();
+    assert_shows(
+        s[1],
+        &[
+            "SummarizeResult",
+            &format!("next: {}", sr.next.unwrap()),
+            &format!("count: {}", sr.count),
+            &format!("lowest: {}", span.lowest),
+            &format!("highest: {}", span.highest),
+            "Priority: urgent (2)",
+        ],
+    );
+    let Some(Range::CreationTimeRange(TimeRange {
+        from: Some(since), ..
+    })) = la.selector.range
+    else {
+        panic!("sample list has a time range")
+    };
+    assert_shows(
+        s[2],
+        &[
+            "ListArgument",
+            "child-entries: True",
+            &format!("from: {}", tshark_time(&since)),
+            "and: 3 items",
+            "not: item (0)",
+            &format!("present: {} (id-att-priority)", oid_text(ID_ATT_PRIORITY)),
+            "SequenceNumber: 4242",
+            "count: 3",
+        ],
+    );
+    let first = &lr.requested.as_ref().unwrap()[0];
+    assert_shows(
+        s[3],
+        &[
+            "ListResult",
+            &format!("next: {}", lr.next.unwrap()),
+            &format!("sequence-number: {}", first.sequence_number),
+            "EntryType: delivered-message (0)",
+            &format!("CreationTime: {}", tshark_time(&time(1_764_300_000))),
+            "ORName (/C=GB/A= /P=SMHS/O=Percival/S=Lancelot/)",
+            "Priority: non-urgent (1)",
+        ],
+    );
+    assert_shows(s[4], &["FetchArgument", "precise: 4242"]);
+    assert_shows(
+        s[5],
+        &[
+            "FetchResult",
+            "entry-information",
+            &format!("SequenceNumber: {}", fr.list.as_ref().unwrap()[1]),
+            &format!("next: {}", fr.next.unwrap()),
+        ],
+    );
+    assert_shows(
+        s[6],
+        &[
+            "DeleteArgument",
+            "SequenceNumber: 4242",
+            "SequenceNumber: 4250",
+        ],
+    );
+    assert_shows(s[7], &["delete-result-88"]);
+    assert_shows(s[8], &["delete-result-94", "SequenceNumber: 4250"]);
+}
+
+#[test]
+fn tshark_decodes_our_error_parameters() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let packets = vec![
+        error(
+            err::SEQUENCE_NUMBER_ERROR,
+            &x413::encode(&SequenceNumberErrorParameter::no_such_entry([77])).unwrap(),
+        ),
+        error(
+            err::SERVICE_ERROR,
+            &x413::encode(&ServiceErrorParameter {
+                problem: ServiceProblem::UNWILLING_TO_PERFORM,
+                supplementary_information: None,
+            })
+            .unwrap(),
+        ),
+        error(
+            err::RANGE_ERROR,
+            &x413::encode(&RangeErrorParameter {
+                problem: RangeProblem::REVERSED,
+            })
+            .unwrap(),
+        ),
+        error(
+            err::ATTRIBUTE_ERROR,
+            &x413::encode(&AttributeErrorParameter {
+                problems: Set(vec![AttributeProblemItem {
+                    problem: AttributeProblem::UNAVAILABLE_ATTRIBUTE_TYPE,
+                    r#type: oid(ID_ATT_PRIORITY),
+                    value: None,
+                }]),
+            })
+            .unwrap(),
+        ),
+        error(
+            err::DELETE_ERROR,
+            &x413::encode(&DeleteErrorParameter {
+                problems: Set(vec![DeleteProblemItem {
+                    problem: DeleteProblem::CHILD_ENTRY_SPECIFIED,
+                    sequence_number: 12,
+                }]),
+                entries_deleted: None,
+            })
+            .unwrap(),
+        ),
+        error(err::INVALID_PARAMETERS_ERROR, &[0x05, 0x00]),
+    ];
+    let text = run_tshark(&tshark, &packets);
+    assert_clean(&text);
+    let s = p7_sections(&text);
+    assert_eq!(s.len(), packets.len(), "{text}");
+    assert_shows(s[0], &["no-such-entry (0)", "sequence-number: 77"]);
+    assert_shows(s[1], &["unwilling-to-perform (2)"]);
+    assert_shows(s[2], &["reversed (0)"]);
+    assert_shows(
+        s[3],
+        &["unavailable-attribute-type (1)", &oid_text(ID_ATT_PRIORITY)],
+    );
+    assert_shows(s[4], &["child-entry-specified (0)", "sequence-number: 12"]);
+}
+
+#[test]
+fn tshark_decodes_our_register_ms_and_alert() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let reg = RegisterMSArgument {
+        auto_action_registrations: Some(Set(vec![AutoActionRegistration {
+            auto_action_type: oid(ID_ACT_AUTO_ALERT),
+            registration_identifier: Some(3),
+            registration_parameter: None,
+        }])),
+        list_attribute_defaults: Some(Set(vec![oid(ID_ATT_SEQUENCE_NUMBER), oid(ID_ATT_PRIORITY)])),
+        change_credentials: Some(ChangeCredentials {
+            old_credentials: password("old"),
+            new_credentials: password("new-pw"),
+        }),
+        ..RegisterMSArgument::default()
+    };
+    let alert = AlertArgument {
+        alert_registration_identifier: 3,
+        new_entry: Some(sample_entry(4251)),
+    };
+    let packets = vec![
+        invoke(op::REGISTER_MS, &x413::encode(&reg).unwrap()),
+        result(
+            op::REGISTER_MS,
+            &x413::encode(&RegisterMSResult::NoStatusInformation(())).unwrap(),
+        ),
+        invoke(op::ALERT, &x413::encode(&alert).unwrap()),
+        result(op::ALERT, &[0x05, 0x00]),
+    ];
+    let text = run_tshark(&tshark, &packets);
+    assert_clean(&text);
+    let s = p7_sections(&text);
+    assert_eq!(s.len(), packets.len(), "{text}");
+    assert_shows(
+        s[0],
+        &[
+            "Register-MSArgument",
+            &oid_text(ID_ACT_AUTO_ALERT),
+            "registration-identifier: 3",
+            "ia5-string: new-pw",
+        ],
+    );
+    assert_shows(
+        s[2],
+        &[
+            "AlertArgument",
+            "alert-registration-identifier: 3",
+            "sequence-number: 4251",
+        ],
+    );
 }
