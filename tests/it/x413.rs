@@ -1129,8 +1129,19 @@ proptest! {
         check(&ModifyErrorParameter { entries_modified: Some(seqs.0.clone()),
             failing_entry: seqs.0[0], modification_number: u32::from(p),
             problem: ModifyProblem(p) });
-        check(&EntryClassErrorParameter { entry_class: EntryClass(p), problem: bits });
+        check(&EntryClassErrorParameter { entry_class: EntryClass(p), problem: bits.clone() });
         check(&SecurityProblem(p));
+        // The same parameters through P7Error, by error code.
+        for e in [
+            P7Error::Range(RangeErrorParameter { problem: RangeProblem(p) }),
+            P7Error::SequenceNumber(SequenceNumberErrorParameter::no_such_entry(seqs.iter().copied())),
+            P7Error::EntryClass(EntryClassErrorParameter { entry_class: EntryClass(p), problem: bits }),
+            P7Error::Security(SecurityProblem(p)),
+            P7Error::InvalidParameters,
+        ] {
+            let b = e.encode_parameter().unwrap();
+            prop_assert_eq!(P7Error::decode(e.code(), &b).unwrap(), Some(e));
+        }
     }
 
     #[test]

@@ -8,7 +8,8 @@
 use rasn::error::DecodeError;
 use rasn::prelude::*;
 
-use super::explicit::{RawComponent, Set, ctx, explicit, parse, put, required};
+use super::explicit::{RawComponent, Set, ctx, explicit, fail, parse, put, required};
+use crate::asn1::x411::ber::components;
 use crate::asn1::x411::ber::set_decode;
 
 /// `SequenceNumber ::= INTEGER (0..ub-messages)`; ub-messages is 2^31 − 1.
@@ -89,12 +90,45 @@ impl RetrievalStatus {
 
 /// `Attribute ::= SEQUENCE { attribute-type X413ATTRIBUTE.&id, attribute-values SEQUENCE SIZE
 /// (1..ub-attribute-values) OF X413ATTRIBUTE.&Type }`. Each value is its complete encoding.
-#[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Values are sent as a SEQUENCE OF (`30`), as X.413 has it; a SET OF (`31`), the X.500 shape
+/// some older implementations use, is accepted too. An empty list of values is refused.
+#[derive(AsnType, Encode, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Attribute {
     /// `attribute-type`
     pub attribute_type: AttributeType,
     /// `attribute-values` (open type values, as received)
     pub attribute_values: Vec<Any>,
+}
+
+impl Decode for Attribute {
+    fn decode_with_tag_and_constraints<D: Decoder>(
+        d: &mut D,
+        tag: Tag,
+        _constraints: &Constraints,
+    ) -> Result<Self, D::Error> {
+        let comps = components(d, tag)?;
+        let [t, values] = comps.as_slice() else {
+            return Err(fail("Attribute is not { type, values }").into());
+        };
+        if t.tag != Tag::OBJECT_IDENTIFIER
+            || (values.tag != Tag::SEQUENCE && values.tag != Tag::SET)
+        {
+            return Err(fail("Attribute is not { OBJECT IDENTIFIER, SEQUENCE OF }").into());
+        }
+        let attribute_type = parse(t, |d| d.decode_object_identifier(Tag::OBJECT_IDENTIFIER))?;
+        let vt = values.tag;
+        let attribute_values: Vec<Any> = parse(values, |d| {
+            d.decode_sequence_of(vt, &Constraints::default())
+        })?;
+        if attribute_values.is_empty() {
+            return Err(fail("Attribute without values").into());
+        }
+        Ok(Self {
+            attribute_type,
+            attribute_values,
+        })
+    }
 }
 
 impl Attribute {
@@ -464,6 +498,35 @@ mod tests {
         assert!(value::as_integer(&Any::new(vec![0x02])).is_err());
         assert!(value::as_text(&Any::new(vec![])).is_err());
         assert!(value::as_enumerated(&value::integer(1)).is_err());
+    }
+
+    #[test]
+    fn attribute_values_may_arrive_as_a_set() {
+        // SEQUENCE { OID 2.6.4.3.39, SET { INTEGER 5 } }
+        let b = [
+            0x30, 0x0b, 0x06, 0x04, 0x56, 0x04, 0x03, 0x27, 0x31, 0x03, 0x02, 0x01, 0x05,
+        ];
+        let a: Attribute = rasn::ber::decode(&b).unwrap();
+        assert_eq!(value::as_integer(a.first().unwrap()).unwrap(), 5);
+        // Sent back as X.413 has it: SEQUENCE OF.
+        assert_eq!(rasn::ber::encode(&a).unwrap()[8], 0x30);
+        // No values, a missing type or an extra component are refused.
+        assert!(
+            rasn::ber::decode::<Attribute>(&[
+                0x30, 0x08, 0x06, 0x04, 0x56, 0x04, 0x03, 0x27, 0x30, 0x00
+            ])
+            .is_err()
+        );
+        assert!(
+            rasn::ber::decode::<Attribute>(&[0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x05]).is_err()
+        );
+        assert!(
+            rasn::ber::decode::<Attribute>(&[
+                0x30, 0x0d, 0x06, 0x04, 0x56, 0x04, 0x03, 0x27, 0x31, 0x03, 0x02, 0x01, 0x05, 0x05,
+                0x00
+            ])
+            .is_err()
+        );
     }
 
     #[test]

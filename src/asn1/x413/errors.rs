@@ -9,6 +9,8 @@ use super::attributes::{
 };
 use super::explicit::{RawComponent, Set, ctx, explicit, explicit_set, put, required};
 use super::register_ms::{MessageGroupName, RegistrationTypes};
+use super::{X413Error, decode, encode};
+use crate::asn1::x411::SecurityProblem;
 use crate::asn1::x411::ber::set_decode;
 
 /// ROSE local operation codes of P7 (X.419 MSAccessProtocol). MS-bind and MS-unbind travel as
@@ -486,6 +488,115 @@ explicit_set! {
     }
 }
 
+/// A P7 abstract error with its parameter, as the store returns it and a UA receives it in a
+/// ROS returnError: [`P7Error::code`] is the local error code, [`P7Error::encode_parameter`] the
+/// parameter's BER, [`P7Error::decode`] the way back.
+///
+/// The X.411 errors that MS-submission and Register-MS also return (submission errors,
+/// old-credentials-incorrectly-specified, new-credentials-unacceptable) use
+/// [`crate::asn1::x411::err`] codes and are not in this enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum P7Error {
+    /// attribute-error (21)
+    Attribute(AttributeErrorParameter),
+    /// auto-action-request-error (22)
+    AutoActionRequest(AutoActionRequestErrorParameter),
+    /// delete-error (23)
+    Delete(DeleteErrorParameter),
+    /// fetch-restriction-error (24)
+    FetchRestriction(FetchRestrictionErrorParameter),
+    /// range-error (25): 1988 application contexts only
+    Range(RangeErrorParameter),
+    /// security-error (26), the X.411 SecurityProblem
+    Security(SecurityProblem),
+    /// service-error (27)
+    Service(ServiceErrorParameter),
+    /// sequence-number-error (28)
+    SequenceNumber(SequenceNumberErrorParameter),
+    /// invalid-parameters-error (29), parameter NULL
+    InvalidParameters,
+    /// message-group-error (30)
+    MessageGroup(MessageGroupErrorParameter),
+    /// ms-extension-error (31)
+    MsExtension(MSExtensionErrorParameter),
+    /// register-ms-error (32)
+    RegisterMs(RegisterMSErrorParameter),
+    /// modify-error (33)
+    Modify(ModifyErrorParameter),
+    /// entry-class-error (34)
+    EntryClass(EntryClassErrorParameter),
+}
+
+impl P7Error {
+    /// The local error code (see [`err`]).
+    pub fn code(&self) -> i64 {
+        match self {
+            Self::Attribute(_) => err::ATTRIBUTE_ERROR,
+            Self::AutoActionRequest(_) => err::AUTO_ACTION_REQUEST_ERROR,
+            Self::Delete(_) => err::DELETE_ERROR,
+            Self::FetchRestriction(_) => err::FETCH_RESTRICTION_ERROR,
+            Self::Range(_) => err::RANGE_ERROR,
+            Self::Security(_) => err::SECURITY_ERROR,
+            Self::Service(_) => err::SERVICE_ERROR,
+            Self::SequenceNumber(_) => err::SEQUENCE_NUMBER_ERROR,
+            Self::InvalidParameters => err::INVALID_PARAMETERS_ERROR,
+            Self::MessageGroup(_) => err::MESSAGE_GROUP_ERROR,
+            Self::MsExtension(_) => err::MS_EXTENSION_ERROR,
+            Self::RegisterMs(_) => err::REGISTER_MS_ERROR,
+            Self::Modify(_) => err::MODIFY_ERROR,
+            Self::EntryClass(_) => err::ENTRY_CLASS_ERROR,
+        }
+    }
+
+    /// The error's parameter in BER (NULL for invalid-parameters-error).
+    pub fn encode_parameter(&self) -> Result<Vec<u8>, X413Error> {
+        match self {
+            Self::Attribute(p) => encode(p),
+            Self::AutoActionRequest(p) => encode(p),
+            Self::Delete(p) => encode(p),
+            Self::FetchRestriction(p) => encode(p),
+            Self::Range(p) => encode(p),
+            Self::Security(p) => encode(p),
+            Self::Service(p) => encode(p),
+            Self::SequenceNumber(p) => encode(p),
+            Self::InvalidParameters => encode(&()),
+            Self::MessageGroup(p) => encode(p),
+            Self::MsExtension(p) => encode(p),
+            Self::RegisterMs(p) => encode(p),
+            Self::Modify(p) => encode(p),
+            Self::EntryClass(p) => encode(p),
+        }
+    }
+
+    /// Decodes the parameter of error `code`; `Ok(None)` when `code` is not a P7 error (an
+    /// X.411 error on an MS-submission operation, say). invalid-parameters-error accepts an
+    /// absent parameter (empty `parameter`) as well as NULL.
+    pub fn decode(code: i64, parameter: &[u8]) -> Result<Option<Self>, X413Error> {
+        Ok(Some(match code {
+            err::ATTRIBUTE_ERROR => Self::Attribute(decode(parameter)?),
+            err::AUTO_ACTION_REQUEST_ERROR => Self::AutoActionRequest(decode(parameter)?),
+            err::DELETE_ERROR => Self::Delete(decode(parameter)?),
+            err::FETCH_RESTRICTION_ERROR => Self::FetchRestriction(decode(parameter)?),
+            err::RANGE_ERROR => Self::Range(decode(parameter)?),
+            err::SECURITY_ERROR => Self::Security(decode(parameter)?),
+            err::SERVICE_ERROR => Self::Service(decode(parameter)?),
+            err::SEQUENCE_NUMBER_ERROR => Self::SequenceNumber(decode(parameter)?),
+            err::INVALID_PARAMETERS_ERROR => {
+                if !parameter.is_empty() {
+                    decode::<()>(parameter)?;
+                }
+                Self::InvalidParameters
+            }
+            err::MESSAGE_GROUP_ERROR => Self::MessageGroup(decode(parameter)?),
+            err::MS_EXTENSION_ERROR => Self::MsExtension(decode(parameter)?),
+            err::REGISTER_MS_ERROR => Self::RegisterMs(decode(parameter)?),
+            err::MODIFY_ERROR => Self::Modify(decode(parameter)?),
+            err::ENTRY_CLASS_ERROR => Self::EntryClass(decode(parameter)?),
+            _ => return Ok(None),
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,5 +612,26 @@ mod tests {
             rasn::ber::encode(&RegistrationProblem::REGISTRATION_LIMIT_EXCEEDED).unwrap(),
             vec![0x0a, 0x01, 0x02]
         );
+    }
+
+    #[test]
+    fn p7_errors_by_code() {
+        let e = P7Error::Service(ServiceErrorParameter {
+            problem: ServiceProblem::BUSY,
+            supplementary_information: None,
+        });
+        let b = e.encode_parameter().unwrap();
+        assert_eq!(b, vec![0x31, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x00]);
+        assert_eq!(P7Error::decode(e.code(), &b).unwrap(), Some(e));
+        assert_eq!(
+            P7Error::decode(29, &[]).unwrap(),
+            Some(P7Error::InvalidParameters)
+        );
+        assert_eq!(
+            P7Error::InvalidParameters.encode_parameter().unwrap(),
+            vec![0x05, 0x00]
+        );
+        assert!(P7Error::decode(12, &[0x02, 0x01, 0x01]).unwrap().is_none());
+        assert!(P7Error::decode(27, &b[..3]).is_err());
     }
 }

@@ -29,7 +29,7 @@
 //! security-error's X.411 `SecurityProblem`, [`ServiceErrorParameter`],
 //! [`SequenceNumberErrorParameter`], invalid-parameters NULL, [`MessageGroupErrorParameter`],
 //! [`MSExtensionErrorParameter`], [`RegisterMSErrorParameter`], [`ModifyErrorParameter`],
-//! [`EntryClassErrorParameter`].
+//! [`EntryClassErrorParameter`] — all of them also through [`P7Error`] (code ↔ parameter).
 
 pub mod alert;
 pub mod attributes;
