@@ -1440,6 +1440,36 @@ fn ms_submission_result_keeps_the_x411_components() {
 }
 
 #[test]
+fn builders_produce_what_the_fields_say() {
+    let s = Selector::sequence_numbers(Some(5), None)
+        .with_filter(Filter::equality(
+            oid(ID_ATT_RETRIEVAL_STATUS),
+            value::retrieval_status(RetrievalStatus::NEW),
+        ))
+        .with_filter(Filter::present(oid(ID_ATT_PRIORITY)))
+        .with_limit(3);
+    assert_eq!(s.limit, Some(3));
+    assert!(matches!(&s.filter, Some(Filter::And(v)) if v.len() == 2));
+    assert_eq!(
+        s.range,
+        Some(Range::SequenceNumberRange(NumberRange {
+            from: Some(5),
+            to: None
+        }))
+    );
+    check(&ListArgument::new(s.clone()));
+    check(&SummarizeArgument::new(Selector::created_since(time(
+        1_764_000_000,
+    ))));
+    check(&FetchArgument::precise(9));
+    check(&DeleteArgument::sequence_numbers([1, 2, 3]));
+    assert_eq!(
+        ListArgument::new(s).effective_entry_class(),
+        EntryClass::DELIVERY
+    );
+}
+
+#[test]
 fn attribute_names_and_oids() {
     assert_eq!(
         ms_attribute_by_name("sequence-number"),
@@ -1457,6 +1487,16 @@ fn attribute_names_and_oids() {
     assert_eq!(ID_ATT_SEQUENCE_NUMBER.to_vec(), vec![2, 6, 4, 3, 39]);
     assert_eq!(ID_ACT_AUTO_ALERT.to_vec(), vec![2, 6, 4, 4, 1]);
     assert_eq!(ID_EXT_MODIFY_CAPABILITY.to_vec(), vec![2, 6, 4, 9, 0]);
+    // Names and OIDs are unique, so lookups both ways are unambiguous.
+    let names = mstore::asn1::oids::MS_ATTRIBUTE_NAMES;
+    for (i, (n, o)) in names.iter().enumerate() {
+        for (m, p) in &names[i + 1..] {
+            assert_ne!(n, m);
+            assert_ne!(o, p, "{n} and {m}");
+        }
+        assert_eq!(ms_attribute_by_name(n), Some(*o));
+        assert_eq!(ms_attribute_name(o), Some(*n));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

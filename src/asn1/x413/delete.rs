@@ -38,6 +38,15 @@ pub struct DeleteArgument {
 }
 
 impl DeleteArgument {
+    /// Delete entries `seqs` of the delivery class.
+    pub fn sequence_numbers(seqs: impl IntoIterator<Item = SequenceNumber>) -> Self {
+        Self {
+            entry_class: None,
+            items: DeleteItems::SequenceNumbers(seqs.into_iter().collect()),
+            delete_extensions: None,
+        }
+    }
+
     /// The entry class, `delivery` when absent.
     pub fn effective_entry_class(&self) -> EntryClass {
         self.entry_class.unwrap_or(EntryClass::DELIVERY)

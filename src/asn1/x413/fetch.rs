@@ -42,6 +42,16 @@ pub struct FetchArgument {
 }
 
 impl FetchArgument {
+    /// Fetch entry `seq` of the delivery class, with the default attributes.
+    pub fn precise(seq: SequenceNumber) -> Self {
+        Self {
+            entry_class: None,
+            item: FetchItem::Precise(seq),
+            requested_attributes: None,
+            fetch_extensions: None,
+        }
+    }
+
     /// The entry class, `delivery` when absent.
     pub fn effective_entry_class(&self) -> EntryClass {
         self.entry_class.unwrap_or(EntryClass::DELIVERY)

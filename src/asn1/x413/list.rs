@@ -25,6 +25,16 @@ explicit_set! {
 }
 
 impl ListArgument {
+    /// List the delivery-class entries `selector` selects, with the default attributes.
+    pub fn new(selector: Selector) -> Self {
+        Self {
+            entry_class: None,
+            selector,
+            requested_attributes: None,
+            list_extensions: None,
+        }
+    }
+
     /// The entry class, `delivery` when absent.
     pub fn effective_entry_class(&self) -> EntryClass {
         self.entry_class.unwrap_or(EntryClass::DELIVERY)

@@ -135,6 +135,19 @@ pub enum Filter {
 }
 
 impl Filter {
+    /// `item equality { type, value }`.
+    pub fn equality(attribute_type: AttributeType, attribute_value: Any) -> Self {
+        Self::Item(FilterItem::Equality(AttributeValueAssertion {
+            attribute_type,
+            attribute_value,
+        }))
+    }
+
+    /// `item present type`.
+    pub fn present(attribute_type: AttributeType) -> Self {
+        Self::Item(FilterItem::Present(attribute_type))
+    }
+
     /// How deeply this filter nests (an item is 1).
     pub fn depth(&self) -> usize {
         match self {
@@ -269,5 +282,43 @@ impl Selector {
     /// `child-entries`, FALSE when absent (its DEFAULT).
     pub fn effective_child_entries(&self) -> bool {
         self.child_entries.unwrap_or(false)
+    }
+
+    /// Entries with sequence numbers `from ..= to` (either bound may be open).
+    pub fn sequence_numbers(from: Option<SequenceNumber>, to: Option<SequenceNumber>) -> Self {
+        Self {
+            range: Some(Range::SequenceNumberRange(NumberRange { from, to })),
+            ..Self::default()
+        }
+    }
+
+    /// Entries created at or after `since` (the incumbent's "delivered since").
+    pub fn created_since(since: CreationTime) -> Self {
+        Self {
+            range: Some(Range::CreationTimeRange(TimeRange {
+                from: Some(since),
+                to: None,
+            })),
+            ..Self::default()
+        }
+    }
+
+    /// This selector with `filter` added (AND-ed with a filter already present).
+    pub fn with_filter(mut self, filter: Filter) -> Self {
+        self.filter = Some(match self.filter.take() {
+            None => filter,
+            Some(Filter::And(mut v)) => {
+                v.push(filter);
+                Filter::And(v)
+            }
+            Some(f) => Filter::And(vec![f, filter]),
+        });
+        self
+    }
+
+    /// This selector with `limit`.
+    pub fn with_limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
     }
 }

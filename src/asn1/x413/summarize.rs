@@ -23,6 +23,16 @@ explicit_set! {
 }
 
 impl SummarizeArgument {
+    /// Summarize the delivery-class entries `selector` selects (count and span only).
+    pub fn new(selector: Selector) -> Self {
+        Self {
+            entry_class: None,
+            selector,
+            summary_requests: None,
+            summarize_extensions: None,
+        }
+    }
+
     /// The entry class, `delivery` when absent.
     pub fn effective_entry_class(&self) -> EntryClass {
         self.entry_class.unwrap_or(EntryClass::DELIVERY)
