@@ -124,7 +124,7 @@ explicit_set! {
     /// content-types-supported [6], entry-classes-supported [7], matching-rules-supported [8],
     /// bind-result-extensions [9], message-group-depth [10], auto-action-error-indication [11],
     /// unsupported-extensions [12], ua-registration-id-unknown [13] BOOLEAN DEFAULT FALSE,
-    /// service-information [14] GeneralString }`; [7] and above are 1994 additions.
+    /// service-information [14] GeneralString }`; `[7]` and above are 1994 additions.
     pub struct MSBindResult {
         /// `responder-credentials [2] ResponderCredentials` (Isode-style clients compare it)
         [2] req responder_credentials: ResponderCredentials,

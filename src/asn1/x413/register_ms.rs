@@ -184,7 +184,7 @@ explicit_set! {
     /// [1], list-attribute-defaults [2], fetch-attribute-defaults [3], change-credentials [4],
     /// user-security-labels [5], ua-registrations [6], submission-defaults [7],
     /// message-group-registrations [8], registration-status-request [9],
-    /// register-ms-extensions [10] }` — all OPTIONAL; [6] and above are 1994 additions.
+    /// register-ms-extensions [10] }` — all OPTIONAL; `[6]` and above are 1994 additions.
     #[derive(Default)]
     pub struct RegisterMSArgument {
         /// `auto-action-registrations [0] SET OF AutoActionRegistration OPTIONAL`
