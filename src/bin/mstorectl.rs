@@ -16,11 +16,16 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Decode an OSI upper-layer exchange from a pcap or hex dump, layer by layer.
+    Trace(mstore::ctl::trace::TraceArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: mstore::ctl::CtlResult = match cli.command {};
+    let result: mstore::ctl::CtlResult = match cli.command {
+        Command::Trace(args) => mstore::ctl::trace::run(args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -11,6 +11,7 @@ pub mod acse;
 pub mod ber;
 pub mod presentation;
 pub mod rose;
+pub mod rtse;
 pub mod session;
 pub mod stack;
 pub mod tp0;

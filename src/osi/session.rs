@@ -187,6 +187,45 @@ pub mod reason {
     }
 }
 
+/// The X.225 abbreviation of any SPDU identifier (category 0 and 1 reading for the shared
+/// codes), for traces of SPDUs this implementation does not decode.
+pub fn si_name(si: u8) -> &'static str {
+    match si {
+        1 => "GT/DT",
+        2 => "PT",
+        5 => "EX",
+        7 => "PR",
+        8 => "NF",
+        9 => "FN",
+        10 => "DN",
+        12 => "RF",
+        13 => "CN",
+        14 => "AC",
+        15 => "CDO",
+        16 => "OA",
+        21 => "GTC",
+        22 => "GTA",
+        25 => "AB",
+        26 => "AA",
+        29 => "AR/ED",
+        30 => "ADA",
+        33 => "TD",
+        34 => "RA",
+        41 => "MAP/AE",
+        42 => "MAA/AEA",
+        45 => "AS",
+        48 => "ED",
+        49 => "MIP",
+        50 => "MIA",
+        53 => "RS",
+        57 => "AD",
+        58 => "ADA",
+        61 => "CD",
+        62 => "CDA",
+        _ => "unknown",
+    }
+}
+
 /// What kind of SPDU.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
