@@ -370,6 +370,9 @@ pub struct Conversation {
 }
 
 type Key = (String, u16, String, u16);
+/// One direction's segments (with frame numbers), its initial sequence number, and whether
+/// it sent a SYN.
+type Direction = (Vec<(usize, Segment)>, Option<u32>, bool);
 
 fn reassemble(segs: &[(usize, Segment)], isn: Option<u32>) -> Stream {
     let mut st = Stream::default();
@@ -433,7 +436,7 @@ pub fn conversations(frames: &[Frame], port: Option<u16>) -> Vec<Conversation> {
         return vec![c];
     }
     let mut order: Vec<Key> = Vec::new();
-    let mut dirs: BTreeMap<Key, (Vec<(usize, Segment)>, Option<u32>, bool)> = BTreeMap::new();
+    let mut dirs: BTreeMap<Key, Direction> = BTreeMap::new();
     for f in frames {
         let Some(s) = segment(f) else { continue };
         let key = (s.src.clone(), s.sport, s.dst.clone(), s.dport);
@@ -1007,7 +1010,7 @@ impl Tracer {
                         ),
                     );
                     self.contexts.insert(d.id, d.abstract_syntax.clone());
-                    if d.abstract_syntax == ObjectIdentifier::from(oids::ACSE_AS) {
+                    if d.abstract_syntax == *oids::ACSE_AS {
                         self.acse_ctx = Some(d.id);
                     }
                 }

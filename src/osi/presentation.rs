@@ -793,7 +793,7 @@ pub fn negotiate(
                 transfer_syntax: None,
                 provider_reason: Some(reason),
             };
-            if !supported.iter().any(|s| *s == d.abstract_syntax) {
+            if !supported.contains(&d.abstract_syntax) {
                 return refuse(context_reason::ABSTRACT_SYNTAX_NOT_SUPPORTED);
             }
             if !d.transfer_syntaxes.iter().any(|t| *t == *ber_ts) {

@@ -1146,12 +1146,14 @@ mod tests {
 
     #[test]
     fn responder_declines_unsupported_units() {
-        let mut cn = Params::default();
-        cn.requirements = Some(fu::HALF_DUPLEX | fu::ACTIVITY | fu::MINOR_SYNC | fu::EXCEPTIONS);
-        cn.connect_accept = Some(ConnectAccept {
-            version: Some(2),
-            ..Default::default()
-        });
+        let mut cn = Params {
+            requirements: Some(fu::HALF_DUPLEX | fu::ACTIVITY | fu::MINOR_SYNC | fu::EXCEPTIONS),
+            connect_accept: Some(ConnectAccept {
+                version: Some(2),
+                ..Default::default()
+            }),
+            ..Params::default()
+        };
         let ac = Session::accept_params(&cn, Bytes::new());
         assert_eq!(ac.requirements, Some(0));
         cn.requirements = Some(fu::HALF_DUPLEX | fu::DUPLEX | fu::EXPEDITED);
