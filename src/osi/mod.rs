@@ -9,6 +9,8 @@
 
 pub mod acse;
 pub mod ber;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod presentation;
 pub mod rose;
 pub mod rtse;

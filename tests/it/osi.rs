@@ -643,3 +643,59 @@ fn tshark_reads_our_p7_exchange_without_errors() {
     // The unused helpers keep their imports honest.
     let _ = (ber::MAX_DEPTH, rose::problem::DUPLICATE_INVOCATION);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The fuzz targets' entry points under proptest (cargo-fuzz needs a nightly toolchain; these
+// run everywhere).
+
+mod random_bytes {
+    use mstore::osi::fuzz;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn entry_points_never_panic(b in proptest::collection::vec(any::<u8>(), 0..600)) {
+            fuzz::all(&b);
+        }
+    }
+
+    /// Real captured bytes with random single-octet corruptions: close enough to valid to get
+    /// deep into the layers.
+    #[test]
+    fn mutated_captures_never_panic() {
+        let Some(dir) = super::fixtures() else { return };
+        let mut rng_state: u64 = 0x5eed_1234_abcd_0001;
+        let mut next = move || {
+            rng_state ^= rng_state << 13;
+            rng_state ^= rng_state >> 7;
+            rng_state ^= rng_state << 17;
+            rng_state
+        };
+        for file in [
+            "x400-ping-success.pcap",
+            "x400-ping-refuse.pcap",
+            "p772-transfer-success.pcap",
+        ] {
+            let data = std::fs::read(dir.join(file)).unwrap();
+            let frames = mstore::ctl::trace::read_capture(&data).unwrap();
+            let streams: Vec<Vec<u8>> = mstore::ctl::trace::conversations(&frames, Some(102))
+                .into_iter()
+                .flat_map(|c| [c.to_responder.data, c.to_initiator.data])
+                .filter(|s| !s.is_empty())
+                .collect();
+            for stream in &streams {
+                for _ in 0..300 {
+                    let mut b = stream.clone();
+                    for _ in 0..(1 + next() % 4) {
+                        let i = (next() as usize) % b.len();
+                        b[i] = next() as u8;
+                    }
+                    let mut with_split = vec![(next() % 256) as u8];
+                    with_split.extend_from_slice(&b);
+                    fuzz::stream(&with_split);
+                }
+            }
+        }
+    }
+}
