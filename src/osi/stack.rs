@@ -195,6 +195,22 @@ impl Stack {
         }
     }
 
+    /// Uses `r` as our transport reference (the CR / CC source reference) instead of the
+    /// default; a driver may number its connections. Only before the first byte moves.
+    pub fn with_transport_ref(mut self, r: u16) -> Self {
+        let tr = match self.role {
+            Role::Initiator => tp0::Role::Initiator,
+            Role::Responder => tp0::Role::Responder,
+        };
+        self.tp = Tp0::new(tr, r, self.limits.clone());
+        self
+    }
+
+    /// The ACSE presentation context identifier, once known.
+    pub fn acse_context(&self) -> Option<i64> {
+        self.acse_ctx
+    }
+
     /// Our role.
     pub fn role(&self) -> Role {
         self.role
