@@ -195,16 +195,21 @@ fn read_hexdump(data: &[u8]) -> anyhow::Result<Vec<Frame>> {
             dir = Some(LINK_TPKT_OUT);
             line = rest.trim_start();
         }
-        let mut tokens = line.split_whitespace();
-        let Some(offset) = tokens.next() else {
-            continue;
-        };
+        let (offset, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
         if offset.len() < 2 || !offset.chars().all(|c| c.is_ascii_hexdigit()) {
             continue;
         }
         let Ok(offset) = usize::from_str_radix(offset, 16) else {
             continue;
         };
+        // An ASCII column follows the bytes after three or more spaces (tshark -x, od);
+        // cut it off so text such as "AB" is never read as a byte.
+        let rest = rest.trim_start();
+        let tokens = rest
+            .split("   ")
+            .next()
+            .unwrap_or_default()
+            .split_whitespace();
         let mut bytes = Vec::new();
         for t in tokens {
             if t.len() != 2 {
@@ -1437,7 +1442,7 @@ mod tests {
 
     #[test]
     fn hexdump_of_bare_tpkts() {
-        let dump = "I 0000 03 00 00 0b 06 e0 00 00 00 01 00\nO 0000 03 00 00 0b 06 d0 00 01 00 02 00 ...........\n";
+        let dump = "I 0000 03 00 00 0b 06 e0 00 00 00 01 00\nO 0000 03 00 00 0b 06 d0 00 01 00 02 00   AB ........\n";
         let r = trace(dump.as_bytes(), None).unwrap();
         assert_eq!(r.problems, 0, "{}", r.text);
         assert!(

@@ -699,3 +699,44 @@ mod random_bytes {
         }
     }
 }
+
+/// The acceptance commands themselves: `mstorectl trace` exits 0 on both ping captures, 1
+/// when something cannot be decoded, 2 when the file cannot be read.
+#[test]
+fn mstorectl_trace_exit_codes() {
+    let Some(dir) = fixtures() else { return };
+    let bin = env!("CARGO_BIN_EXE_mstorectl");
+    for (file, needle) in [
+        ("x400-ping-success.pcap", "APDU AARE result=0"),
+        ("x400-ping-refuse.pcap", "SPDU RF"),
+    ] {
+        let out = std::process::Command::new(bin)
+            .arg("trace")
+            .arg(dir.join(file))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains(needle));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.hex");
+    std::fs::write(&bad, "I 0000 03 00 00 08 02 f0 80 77\n").unwrap();
+    let out = std::process::Command::new(bin)
+        .arg("trace")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("UNDECODABLE"));
+    let out = std::process::Command::new(bin)
+        .arg("trace")
+        .arg(tmp.path().join("absent.pcap"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
