@@ -108,6 +108,8 @@ mod tests {
             Err(TpktError::TooLong { .. })
         ));
         assert_eq!(decode(&[3, 0, 0, 2], 1000), Err(TpktError::TooShort(2)));
+        // The reserved octet is not checked (RFC 1006 only asks senders for 0).
+        assert!(decode(&[3, 0xff, 0, 6, 0x41, 0], 1000).unwrap().is_some());
     }
 
     proptest! {
