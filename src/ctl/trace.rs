@@ -525,6 +525,94 @@ pub fn conversations(frames: &[Frame], port: Option<u16>) -> Vec<Conversation> {
     out
 }
 
+/// Writes a byte exchange as a pcap of Ethernet/IPv4/TCP frames (client 10.0.0.1:40000,
+/// server 10.0.0.2:`server_port`, a SYN / SYN-ACK first, payloads cut into 1460-octet
+/// segments), so an independent decoder such as tshark can dissect what a stack sent.
+/// `to_server` marks each chunk's direction.
+pub fn write_pcap(exchange: &[(bool, &[u8])], server_port: u16) -> Vec<u8> {
+    let mut out = Vec::new();
+    // pcap header: magic, version 2.4, zone, accuracy, snaplen, Ethernet.
+    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    out.extend_from_slice(&[0; 8]);
+    out.extend_from_slice(&65535u32.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    let mut seq = [1000u32, 5000u32];
+    let mut frame = |to_server: bool, flags: u8, payload: &[u8]| {
+        let (sp, dp) = if to_server {
+            (40000u16, server_port)
+        } else {
+            (server_port, 40000)
+        };
+        let (sip, dip) = if to_server {
+            ([10, 0, 0, 1], [10, 0, 0, 2])
+        } else {
+            ([10, 0, 0, 2], [10, 0, 0, 1])
+        };
+        let (me, peer) = if to_server {
+            (seq[0], seq[1])
+        } else {
+            (seq[1], seq[0])
+        };
+        let ack_flag = if flags & 0x02 != 0 && to_server {
+            0
+        } else {
+            0x10
+        };
+        let mut tcp = Vec::with_capacity(20 + payload.len());
+        tcp.extend_from_slice(&sp.to_be_bytes());
+        tcp.extend_from_slice(&dp.to_be_bytes());
+        tcp.extend_from_slice(&me.to_be_bytes());
+        tcp.extend_from_slice(&(if ack_flag == 0 { 0 } else { peer }).to_be_bytes());
+        tcp.extend_from_slice(&[0x50, flags | ack_flag, 0xff, 0xff, 0, 0, 0, 0]);
+        tcp.extend_from_slice(payload);
+        let advance = payload.len() as u32 + u32::from(flags & 0x02 != 0);
+        if to_server {
+            seq[0] = me.wrapping_add(advance);
+        } else {
+            seq[1] = me.wrapping_add(advance);
+        }
+        let total = (20 + tcp.len()) as u16;
+        let mut ip = vec![0x45, 0];
+        ip.extend_from_slice(&total.to_be_bytes());
+        ip.extend_from_slice(&[0, 0, 0x40, 0, 64, 6, 0, 0]);
+        ip.extend_from_slice(&sip);
+        ip.extend_from_slice(&dip);
+        let mut sum: u32 = ip
+            .chunks(2)
+            .map(|c| {
+                u32::from(u16::from_be_bytes([
+                    c.first().copied().unwrap_or(0),
+                    c.get(1).copied().unwrap_or(0),
+                ]))
+            })
+            .sum();
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        let check = !(sum as u16);
+        if let Some(c) = ip.get_mut(10..12) {
+            c.copy_from_slice(&check.to_be_bytes());
+        }
+        ip.extend_from_slice(&tcp);
+        let mut eth = vec![0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x08, 0x00];
+        eth.extend_from_slice(&ip);
+        out.extend_from_slice(&[0; 8]);
+        out.extend_from_slice(&(eth.len() as u32).to_le_bytes());
+        out.extend_from_slice(&(eth.len() as u32).to_le_bytes());
+        out.extend_from_slice(&eth);
+    };
+    frame(true, 0x02, &[]);
+    frame(false, 0x02, &[]);
+    for (to_server, bytes) in exchange {
+        for seg in bytes.chunks(1460) {
+            frame(*to_server, 0x08, seg);
+        }
+    }
+    out
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decoding and printing
 

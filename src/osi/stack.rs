@@ -1094,6 +1094,55 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn large_invoke_is_segmented_and_reassembled() {
+        let mut ini = Stack::new(Role::Initiator, Limits::default(), vec![], None);
+        let mut res = Stack::new(
+            Role::Responder,
+            Limits::default(),
+            vec![oid(oids::AS_MS_88)],
+            None,
+        );
+        ini.connect(connect_params()).unwrap();
+        pump(&mut ini, &mut res);
+        pump(&mut res, &mut ini);
+        let ev = pump(&mut ini, &mut res);
+        let StackEvent::AssociateIndication(ind) = &ev[0] else {
+            panic!()
+        };
+        res.accept(acse::accept(&ind.aarq, vec![])).unwrap();
+        pump(&mut res, &mut ini);
+        let mut arg = BytesMut::new();
+        crate::osi::ber::put_tlv(&mut arg, crate::osi::ber::OCTET_STRING, &vec![0x5a; 10_000]);
+        let arg = arg.freeze();
+        ini.invoke(3, Code::Local(22), Some(arg.clone())).unwrap();
+        let out = ini.take_output();
+        let t = tpdus(&out);
+        assert!(t.len() >= 5, "{} DTs", t.len());
+        for (i, d) in t.iter().enumerate() {
+            let tp0::Tpdu::Dt { eot, data } = d else {
+                panic!()
+            };
+            assert_eq!(*eot, i == t.len() - 1);
+            assert!(data.len() <= 2048 - 3);
+        }
+        // Fed one octet at a time, it still arrives whole.
+        let mut got = Vec::new();
+        for b in out.iter() {
+            got.extend(res.feed(&[*b]));
+        }
+        let [
+            StackEvent::Rose {
+                pdu: RosePdu::Invoke { argument, .. },
+                ..
+            },
+        ] = &got[..]
+        else {
+            panic!("{got:?}")
+        };
+        assert_eq!(argument.as_ref(), Some(&arg));
+    }
+
     proptest! {
         #[test]
         fn random_bytes_never_panic(chunks in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..64), 0..6)) {

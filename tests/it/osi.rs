@@ -433,68 +433,6 @@ fn our_responder_declines_unimplemented_session_units() {
 // ---------------------------------------------------------------------------------------------
 // tshark as an independent decoder of what our stack sends.
 
-fn pcap_of(packets: &[(bool, Vec<u8>)]) -> Vec<u8> {
-    // Ethernet/IPv4/TCP frames with consistent sequence numbers, port 102 on the server.
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    out.extend_from_slice(&65535u32.to_le_bytes());
-    out.extend_from_slice(&1u32.to_le_bytes());
-    let mut seq = [1000u32, 5000u32];
-    let frame =
-        |out: &mut Vec<u8>, to_server: bool, flags: u8, payload: &[u8], seq: &mut [u32; 2]| {
-            let (sp, dp, s, a) = if to_server {
-                (40000u16, 102u16, 0, 1)
-            } else {
-                (102, 40000, 1, 0)
-            };
-            let (sip, dip) = if to_server {
-                ([10, 0, 0, 1], [10, 0, 0, 2])
-            } else {
-                ([10, 0, 0, 2], [10, 0, 0, 1])
-            };
-            let mut tcp = Vec::new();
-            tcp.extend_from_slice(&sp.to_be_bytes());
-            tcp.extend_from_slice(&dp.to_be_bytes());
-            tcp.extend_from_slice(&seq[s].to_be_bytes());
-            tcp.extend_from_slice(&seq[a].to_be_bytes());
-            tcp.extend_from_slice(&[0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
-            tcp.extend_from_slice(payload);
-            seq[s] = seq[s].wrapping_add(payload.len() as u32 + u32::from(flags & 0x02 != 0));
-            let mut ip = vec![0x45, 0];
-            ip.extend_from_slice(&((20 + tcp.len()) as u16).to_be_bytes());
-            ip.extend_from_slice(&[0, 0, 0x40, 0, 64, 6, 0, 0]);
-            ip.extend_from_slice(&sip);
-            ip.extend_from_slice(&dip);
-            let sum = {
-                let mut s: u32 = 0;
-                for c in ip.chunks(2) {
-                    s += u32::from(u16::from_be_bytes([c[0], c[1]]));
-                }
-                while s > 0xffff {
-                    s = (s & 0xffff) + (s >> 16);
-                }
-                !(s as u16)
-            };
-            ip[10..12].copy_from_slice(&sum.to_be_bytes());
-            ip.extend_from_slice(&tcp);
-            let mut eth = vec![0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x08, 0x00];
-            eth.extend_from_slice(&ip);
-            out.extend_from_slice(&[0; 8]);
-            out.extend_from_slice(&(eth.len() as u32).to_le_bytes());
-            out.extend_from_slice(&(eth.len() as u32).to_le_bytes());
-            out.extend_from_slice(&eth);
-        };
-    frame(&mut out, true, 0x02, &[], &mut seq);
-    frame(&mut out, false, 0x12, &[], &mut seq);
-    for (to_server, p) in packets {
-        frame(&mut out, *to_server, 0x18, p, &mut seq);
-    }
-    out
-}
-
 #[test]
 fn tshark_reads_our_p7_exchange_without_errors() {
     if std::process::Command::new("tshark")
@@ -605,7 +543,8 @@ fn tshark_reads_our_p7_exchange_without_errors() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ours.pcap");
-    std::fs::write(&path, pcap_of(&packets)).unwrap();
+    let exchange: Vec<(bool, &[u8])> = packets.iter().map(|(up, b)| (*up, b.as_slice())).collect();
+    std::fs::write(&path, trace::write_pcap(&exchange, 102)).unwrap();
     if let Some(keep) = std::env::var_os("MSTORE_KEEP_PCAP") {
         std::fs::copy(&path, keep).unwrap();
     }
