@@ -2,7 +2,9 @@
 
 use std::fmt;
 
+pub mod address;
 pub mod trace;
+pub mod user;
 
 /// How an operator command failed; decides the process exit status.
 #[derive(Debug)]

@@ -1103,7 +1103,7 @@ impl Tracer {
                         ),
                     );
                     self.contexts.insert(d.id, d.abstract_syntax.clone());
-                    if d.abstract_syntax == *oids::ACSE_AS {
+                    if d.abstract_syntax == *oids::ID_AS_ACSE {
                         self.acse_ctx = Some(d.id);
                     }
                 }
@@ -1196,11 +1196,10 @@ impl Tracer {
         let rtse_as = self
             .contexts
             .get(&ctx)
-            .is_some_and(|o| *o == *oids::AS_MTA_RTSE);
-        let rtse_ac = self
-            .app_context
-            .as_ref()
-            .is_some_and(|o| *o == *oids::AC_MTS_TRANSFER || *o == *oids::AC_MS_RELIABLE_ACCESS_88);
+            .is_some_and(|o| *o == *oids::ID_AS_MTA_RTSE);
+        let rtse_ac = self.app_context.as_ref().is_some_and(|o| {
+            *o == *oids::ID_AC_MTS_TRANSFER || *o == *oids::ID_AC_MS_RELIABLE_ACCESS_88
+        });
         rtse_as || rtse_ac
     }
 

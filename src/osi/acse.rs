@@ -157,7 +157,7 @@ impl RosBind {
     /// BER as direct reference (as DESIGN.md §3 measured against tshark).
     pub fn to_external(&self, context_id: i64) -> External {
         External {
-            direct_reference: Some(ObjectIdentifier::from(oids::BER)),
+            direct_reference: Some(ObjectIdentifier::from(oids::ID_BER)),
             indirect_reference: Some(context_id),
             descriptor: None,
             encoding: ExternalEncoding::Single(self.to_bytes()),
@@ -410,7 +410,7 @@ fn explicit_oid(t: &Tlv<'_>) -> Result<ObjectIdentifier, BerError> {
 fn decode_aarq(t: &Tlv<'_>) -> Result<Aarq, BerError> {
     let mut a = Aarq {
         protocol_version: None,
-        application_context: ObjectIdentifier::from(oids::ACSE_AS),
+        application_context: ObjectIdentifier::from(oids::ID_AS_ACSE),
         called: AeTitle::default(),
         calling: AeTitle::default(),
         acse_requirements: None,
@@ -458,7 +458,7 @@ fn decode_aarq(t: &Tlv<'_>) -> Result<Aarq, BerError> {
 fn decode_aare(t: &Tlv<'_>) -> Result<Aare, BerError> {
     let mut a = Aare {
         protocol_version: None,
-        application_context: ObjectIdentifier::from(oids::ACSE_AS),
+        application_context: ObjectIdentifier::from(oids::ID_AS_ACSE),
         result: -1,
         diagnostic: Diagnostic::User(user_diag::NULL),
         responding: AeTitle::default(),
@@ -923,7 +923,7 @@ mod tests {
         let mut m = Acse::new(Role::Responder);
         let aarq = Aarq {
             protocol_version: None,
-            application_context: ObjectIdentifier::from(oids::AC_MS_ACCESS_88),
+            application_context: ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88),
             called: AeTitle::default(),
             calling: AeTitle::default(),
             acse_requirements: None,

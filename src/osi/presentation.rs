@@ -784,7 +784,7 @@ pub fn negotiate(
     supported: &[ObjectIdentifier],
     max: usize,
 ) -> Vec<ContextResult> {
-    let ber_ts = oids::BER;
+    let ber_ts = oids::ID_BER;
     let mut accepted = 0usize;
     defs.iter()
         .map(|d| {

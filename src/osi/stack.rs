@@ -149,7 +149,7 @@ pub struct Stack {
 }
 
 fn acse_as() -> ObjectIdentifier {
-    ObjectIdentifier::from(oids::ACSE_AS)
+    ObjectIdentifier::from(oids::ID_AS_ACSE)
 }
 
 impl Stack {
@@ -817,7 +817,7 @@ mod tests {
     }
 
     fn connect_params() -> ConnectParams {
-        let ber = vec![oid(oids::BER)];
+        let ber = vec![oid(oids::ID_BER)];
         ConnectParams {
             calling_tsel: Some(Bytes::from_static(b"UA")),
             called_tsel: Some(Bytes::from_static(b"3001")),
@@ -828,23 +828,23 @@ mod tests {
             contexts: vec![
                 ContextDef {
                     id: 1,
-                    abstract_syntax: oid(oids::ACSE_AS),
+                    abstract_syntax: oid(oids::ID_AS_ACSE),
                     transfer_syntaxes: ber.clone(),
                 },
                 ContextDef {
                     id: 3,
-                    abstract_syntax: oid(oids::AS_MS_88),
+                    abstract_syntax: oid(oids::ID_AS_MS_88),
                     transfer_syntaxes: ber.clone(),
                 },
                 ContextDef {
                     id: 5,
-                    abstract_syntax: oid(oids::AS_MTA_RTSE),
+                    abstract_syntax: oid(oids::ID_AS_MTA_RTSE),
                     transfer_syntaxes: ber,
                 },
             ],
             aarq: Aarq {
                 protocol_version: None,
-                application_context: oid(oids::AC_MS_ACCESS_88),
+                application_context: oid(oids::ID_AC_MS_ACCESS_88),
                 called: AeTitle::default(),
                 calling: AeTitle::default(),
                 acse_requirements: None,
@@ -889,7 +889,7 @@ mod tests {
         let mut res = Stack::new(
             Role::Responder,
             Limits::default(),
-            vec![oid(oids::AS_MS_88)],
+            vec![oid(oids::ID_AS_MS_88)],
             Some(vec![Code::Local(20), Code::Local(21)]),
         );
         ini.connect(connect_params()).unwrap();
@@ -905,7 +905,7 @@ mod tests {
         let StackEvent::AssociateIndication(ind) = &ev[0] else {
             panic!("{ev:?}")
         };
-        assert_eq!(ind.aarq.application_context, oid(oids::AC_MS_ACCESS_88));
+        assert_eq!(ind.aarq.application_context, oid(oids::ID_AC_MS_ACCESS_88));
         assert_eq!(
             ind.bind,
             Some(RosBind::Invoke(Bytes::from_static(&[0x31, 0x00])))
@@ -1056,7 +1056,7 @@ mod tests {
         let mut res = Stack::new(
             Role::Responder,
             Limits::default(),
-            vec![oid(oids::AS_MS_88)],
+            vec![oid(oids::ID_AS_MS_88)],
             None,
         );
         ini.connect(connect_params()).unwrap();
@@ -1100,7 +1100,7 @@ mod tests {
         let mut res = Stack::new(
             Role::Responder,
             Limits::default(),
-            vec![oid(oids::AS_MS_88)],
+            vec![oid(oids::ID_AS_MS_88)],
             None,
         );
         ini.connect(connect_params()).unwrap();

@@ -1,3 +1,9 @@
-//! mstore's one integration-test binary: each module tests one subsystem through the public API.
+//! The one integration-test binary: each module tests one operator-visible feature.
 
+mod address_cli;
+mod config;
+mod directory;
+mod ldap;
 mod osi;
+mod slapd;
+mod x411;

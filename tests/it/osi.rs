@@ -228,7 +228,7 @@ fn ping_success_capture_decodes_both_directions() {
     };
     assert_eq!(
         aarq.application_context,
-        ObjectIdentifier::from(oids::AC_MTS_TRANSFER)
+        ObjectIdentifier::from(oids::ID_AC_MTS_TRANSFER)
     );
     assert!(matches!(
         rtse_of(&i.apdus[0]),
@@ -345,7 +345,7 @@ fn our_responder_answers_the_real_initiator() {
     let mut s = Stack::new(
         Role::Responder,
         Limits::default(),
-        vec![ObjectIdentifier::from(oids::AS_MS_88)],
+        vec![ObjectIdentifier::from(oids::ID_AS_MS_88)],
         None,
     );
     let ev = s.feed(&c.to_responder.data[..29]);
@@ -356,7 +356,7 @@ fn our_responder_answers_the_real_initiator() {
     };
     assert_eq!(
         ind.aarq.application_context,
-        ObjectIdentifier::from(oids::AC_MTS_TRANSFER)
+        ObjectIdentifier::from(oids::ID_AC_MTS_TRANSFER)
     );
     let results: Vec<(i64, Option<i64>)> = ind
         .contexts
@@ -399,7 +399,7 @@ fn our_responder_declines_unimplemented_session_units() {
     let mut s2 = Stack::new(
         Role::Responder,
         Limits::default(),
-        vec![ObjectIdentifier::from(oids::AS_MTA_RTSE)],
+        vec![ObjectIdentifier::from(oids::ID_AS_MTA_RTSE)],
         None,
     );
     let mut ev = s2.feed(&c.to_responder.data[..234]);
@@ -443,7 +443,7 @@ fn tshark_reads_our_p7_exchange_without_errors() {
         eprintln!("SKIPPED: tshark not installed");
         return;
     }
-    let ber = vec![ObjectIdentifier::from(oids::BER)];
+    let ber = vec![ObjectIdentifier::from(oids::ID_BER)];
     let def = |id, o: &rasn::types::Oid| pres::ContextDef {
         id,
         abstract_syntax: ObjectIdentifier::from(o),
@@ -464,13 +464,13 @@ fn tshark_reads_our_p7_exchange_without_errors() {
         calling_psel: None,
         called_psel: None,
         contexts: vec![
-            def(1, oids::ACSE_AS),
-            def(3, oids::AS_MS_88),
-            def(5, oids::AS_MSSE),
+            def(1, oids::ID_AS_ACSE),
+            def(3, oids::ID_AS_MS_88),
+            def(5, oids::ID_AS_MSSE),
         ],
         aarq: acse::Aarq {
             protocol_version: None,
-            application_context: ObjectIdentifier::from(oids::AC_MS_ACCESS_88),
+            application_context: ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88),
             called: Default::default(),
             calling: Default::default(),
             acse_requirements: None,
@@ -481,8 +481,8 @@ fn tshark_reads_our_p7_exchange_without_errors() {
         },
     };
     let supported = vec![
-        ObjectIdentifier::from(oids::AS_MS_88),
-        ObjectIdentifier::from(oids::AS_MSSE),
+        ObjectIdentifier::from(oids::ID_AS_MS_88),
+        ObjectIdentifier::from(oids::ID_AS_MSSE),
     ];
     let mut ini = Stack::new(Role::Initiator, Limits::default(), vec![], None);
     let mut res = Stack::new(Role::Responder, Limits::default(), supported, None);
