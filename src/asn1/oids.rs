@@ -35,37 +35,91 @@ mod mts_oids {
 }
 
 // ---------------------------------------------------------------------------------------------
-// X.413 / X.419 MS access section (P7 ASN.1 layer): application contexts and abstract syntaxes
-// of MSAccessProtocol, MS general attribute types (MSGeneralAttributeTypes, id-att = 2.6.4.3),
-// X.420 IPM attribute types (id-sat / id-hat / id-bat = 2.6.1.6 / .7 / .8), STANAG 4406 (P772)
-// MS attribute types (1.3.26.0.4406.0.3), MS auto-action types and MS extensions.
-// id-as-msse, id-as-mase-88 and id-as-mase-94 are in the MTS section above.
-pub use ms_oids::*;
+// OSI upper layers section (issue 6, src/osi): transfer syntax, ACSE, and the X.419 contexts
+// and abstract syntaxes the MTS section above does not already name.
+pub use osi_oids::*;
 
-mod ms_oids {
+mod osi_oids {
     use rasn::types::Oid;
 
-    /// `id-ac-ms-access-88` {id-ac 4}.
+    /// `{joint-iso-itu-t asn1(1) basic-encoding(1)}`: the BER transfer syntax (X.690).
+    pub const ID_BER: &Oid = Oid::const_new(&[2, 1, 1]);
+    /// `acse-as-id` {joint-iso-itu-t association-control(2) abstract-syntax(1) apdus(0)
+    /// version1(1)}: the ACSE abstract syntax (X.227).
+    pub const ID_AS_ACSE: &Oid = Oid::const_new(&[2, 2, 1, 0, 1]);
+
+    /// `id-ac-ms-access-88` {id-ac 4}: P7, 1988 operations.
     pub const ID_AC_MS_ACCESS_88: &Oid = Oid::const_new(&[2, 6, 0, 1, 4]);
-    /// `id-ac-ms-reliable-access-88` {id-ac 5} (with RTSE; not offered).
+    /// `id-ac-ms-reliable-access-88` {id-ac 5}: P7 over RTSE (seen in traces only).
     pub const ID_AC_MS_RELIABLE_ACCESS_88: &Oid = Oid::const_new(&[2, 6, 0, 1, 5]);
-    /// `id-ac-ms-access-94` {id-ac 11}.
+    /// `id-ac-mts-transfer` {id-ac 6}: P1 (not offered by a store; seen in traces).
+    pub const ID_AC_MTS_TRANSFER: &Oid = Oid::const_new(&[2, 6, 0, 1, 6]);
+    /// `id-ac-ms-access-94` {id-ac 11}: P7, 1994 operations.
     pub const ID_AC_MS_ACCESS_94: &Oid = Oid::const_new(&[2, 6, 0, 1, 11]);
-    /// `id-ac-ms-reliable-access-94` {id-ac 12} (with RTSE; not offered).
-    pub const ID_AC_MS_RELIABLE_ACCESS_94: &Oid = Oid::const_new(&[2, 6, 0, 1, 12]);
 
     /// `id-as-mrse-88` {id-as 5}: message retrieval service element, 1988.
     pub const ID_AS_MRSE_88: &Oid = Oid::const_new(&[2, 6, 0, 2, 5]);
+    /// `id-as-mtse` {id-as 7}: P1 message transfer (seen in traces).
+    pub const ID_AS_MTSE: &Oid = Oid::const_new(&[2, 6, 0, 2, 7]);
     /// `id-as-ms-88` {id-as 9}: MS-bind and MS-unbind, 1988.
     pub const ID_AS_MS_88: &Oid = Oid::const_new(&[2, 6, 0, 2, 9]);
-    /// `id-as-ms-rtse` {id-as 10}: MS-bind with RTSE.
-    pub const ID_AS_MS_RTSE: &Oid = Oid::const_new(&[2, 6, 0, 2, 10]);
-    /// `id-as-ms-msse` {id-as 13}: MS message submission service element (1994).
+    /// `id-as-mta-rtse` {id-as 12}: P1 over RTSE (seen in traces).
+    pub const ID_AS_MTA_RTSE: &Oid = Oid::const_new(&[2, 6, 0, 2, 12]);
+    /// `id-as-ms-msse` {id-as 13}: message submission from a message store, 1994.
     pub const ID_AS_MS_MSSE: &Oid = Oid::const_new(&[2, 6, 0, 2, 13]);
     /// `id-as-mrse-94` {id-as 15}: message retrieval service element, 1994.
     pub const ID_AS_MRSE_94: &Oid = Oid::const_new(&[2, 6, 0, 2, 15]);
     /// `id-as-ms-94` {id-as 17}: MS-bind and MS-unbind, 1994.
     pub const ID_AS_MS_94: &Oid = Oid::const_new(&[2, 6, 0, 2, 17]);
+}
+
+/// A short name for the transfer syntax, ACSE and X.419 OIDs above, for traces.
+pub fn osi_name(oid: &[u32]) -> Option<&'static str> {
+    const NAMES: &[(&rasn::types::Oid, &str)] = &[
+        (ID_BER, "BER"),
+        (ID_AS_ACSE, "acse-as"),
+        (ID_AC_MTS_ACCESS_88, "mts-access-88"),
+        (ID_AC_MTS_FORCED_ACCESS_88, "mts-forced-access-88"),
+        (ID_AC_MS_ACCESS_88, "ms-access-88"),
+        (ID_AC_MS_RELIABLE_ACCESS_88, "ms-reliable-access-88"),
+        (ID_AC_MTS_TRANSFER, "mts-transfer (P1)"),
+        (ID_AC_MTS_ACCESS_94, "mts-access-94"),
+        (ID_AC_MTS_FORCED_ACCESS_94, "mts-forced-access-94"),
+        (ID_AC_MS_ACCESS_94, "ms-access-94"),
+        (ID_AS_MSSE, "msse"),
+        (ID_AS_MDSE_88, "mdse-88"),
+        (ID_AS_MRSE_88, "mrse-88"),
+        (ID_AS_MASE_88, "mase-88"),
+        (ID_AS_MTSE, "mtse (P1)"),
+        (ID_AS_MS_88, "ms-88 bind"),
+        (ID_AS_MTS, "mts bind"),
+        (ID_AS_MTA_RTSE, "mta-rtse (P1)"),
+        (ID_AS_MS_MSSE, "ms-msse"),
+        (ID_AS_MDSE_94, "mdse-94"),
+        (ID_AS_MRSE_94, "mrse-94"),
+        (ID_AS_MASE_94, "mase-94"),
+        (ID_AS_MS_94, "ms-94 bind"),
+    ];
+    NAMES.iter().find(|(o, _)| o[..] == *oid).map(|(_, n)| *n)
+}
+
+// ---------------------------------------------------------------------------------------------
+// X.413 / X.419 MS access section (P7 ASN.1 layer): the MSAccessProtocol contexts and abstract
+// syntaxes the sections above do not already name, MS general attribute types
+// (MSGeneralAttributeTypes, id-att = 2.6.4.3), X.420 IPM attribute types (id-sat / id-hat /
+// id-bat = 2.6.1.6 / .7 / .8), STANAG 4406 (P772) MS attribute types (1.3.26.0.4406.0.3), MS
+// auto-action types and MS extensions. ms-access-88/94, mrse, ms-88/94 and ms-msse are in the
+// OSI section, msse and mase in the MTS section.
+pub use ms_oids::*;
+
+mod ms_oids {
+    use rasn::types::Oid;
+
+    /// `id-ac-ms-reliable-access-94` {id-ac 12} (with RTSE; not offered).
+    pub const ID_AC_MS_RELIABLE_ACCESS_94: &Oid = Oid::const_new(&[2, 6, 0, 1, 12]);
+
+    /// `id-as-ms-rtse` {id-as 10}: MS-bind with RTSE.
+    pub const ID_AS_MS_RTSE: &Oid = Oid::const_new(&[2, 6, 0, 2, 10]);
 
     /// `id-act-auto-alert` {id-act 1} (id-act = 2.6.4.4).
     pub const ID_ACT_AUTO_ALERT: &Oid = Oid::const_new(&[2, 6, 4, 4, 1]);

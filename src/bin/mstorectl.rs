@@ -23,6 +23,8 @@ enum Command {
     User(mstore::ctl::user::UserArgs),
     /// Manage MTA peers of the embedded directory.
     Mta(mstore::ctl::user::MtaArgs),
+    /// Decode an OSI upper-layer exchange from a pcap or hex dump, layer by layer.
+    Trace(mstore::ctl::trace::TraceArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Command::Address(args) => mstore::ctl::address::run(args),
         Command::User(a) => mstore::ctl::user::run(a),
         Command::Mta(a) => mstore::ctl::user::run_mta(a),
+        Command::Trace(args) => mstore::ctl::trace::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

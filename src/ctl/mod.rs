@@ -3,6 +3,7 @@
 use std::fmt;
 
 pub mod address;
+pub mod trace;
 pub mod user;
 
 /// How an operator command failed; decides the process exit status.

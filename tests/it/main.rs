@@ -4,6 +4,7 @@ mod address_cli;
 mod config;
 mod directory;
 mod ldap;
+mod osi;
 mod slapd;
 mod x411;
 mod x413;
