@@ -1440,6 +1440,52 @@ fn ms_submission_result_keeps_the_x411_components() {
 }
 
 #[test]
+fn auto_alert_registration_parameter_travels_inside_the_registration() {
+    let p = AutoAlertRegistrationParameter {
+        filter: Some(Filter::equality(
+            oid(ID_ATT_PRIORITY),
+            value::priority(Priority::Urgent),
+        )),
+        requested_attributes: Some(Set(vec![AttributeSelection::all(oid(
+            ID_ATT_SEQUENCE_NUMBER,
+        ))])),
+        ..AutoAlertRegistrationParameter::default()
+    };
+    let r = AutoActionRegistration::auto_alert(4, &p).unwrap();
+    assert!(r.is_auto_alert());
+    assert_eq!(r.effective_registration_identifier(), 4);
+    // registration-parameter [1] wraps the parameter's SET: a1 { 31 { a0 { a0 { a0 … } } … } }
+    let bytes = x413::encode(&r).unwrap();
+    let (_, _, _, contents, _) = split_tlv(&bytes);
+    let comps = children(contents);
+    assert_eq!(comps[2][0], 0xa1);
+    assert_eq!(comps[2][2], 0x31);
+    let arg = RegisterMSArgument {
+        auto_action_registrations: Some(Set(vec![r])),
+        ..RegisterMSArgument::default()
+    };
+    let back: RegisterMSArgument = x413::decode(&x413::encode(&arg).unwrap()).unwrap();
+    let reg = &back.auto_action_registrations.unwrap().0[0];
+    assert_eq!(reg.auto_alert_parameter().unwrap().unwrap(), p);
+    // Without a parameter: alert on everything.
+    let bare = AutoActionRegistration {
+        auto_action_type: oid(ID_ACT_AUTO_ALERT),
+        registration_identifier: None,
+        registration_parameter: None,
+    };
+    assert_eq!(bare.effective_registration_identifier(), 1);
+    assert_eq!(
+        bare.auto_alert_parameter().unwrap().unwrap(),
+        AutoAlertRegistrationParameter::default()
+    );
+    let other = AutoActionRegistration {
+        auto_action_type: oid(ID_EXT_MODIFY_CAPABILITY),
+        ..bare
+    };
+    assert!(other.auto_alert_parameter().is_none());
+}
+
+#[test]
 fn builders_produce_what_the_fields_say() {
     let s = Selector::sequence_numbers(Some(5), None)
         .with_filter(Filter::equality(

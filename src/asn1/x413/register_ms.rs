@@ -10,6 +10,8 @@ use super::attributes::{
 use super::bind::RegistrationIdentifier;
 use super::explicit::{Set, explicit_set};
 use super::selector::Filter;
+use super::{X413Error, decode, encode};
+use crate::asn1::oids::ID_ACT_AUTO_ALERT;
 use crate::asn1::x411::{Credentials, SecurityLabel};
 
 /// `AutoActionRegistration ::= SEQUENCE { auto-action-type AUTO-ACTION.&id,
@@ -31,6 +33,37 @@ impl AutoActionRegistration {
     /// The registration identifier, 1 when absent (its DEFAULT).
     pub fn effective_registration_identifier(&self) -> u32 {
         self.registration_identifier.unwrap_or(1)
+    }
+
+    /// An `id-act-auto-alert` registration with identifier `id` and `parameter`.
+    pub fn auto_alert(
+        id: u32,
+        parameter: &AutoAlertRegistrationParameter,
+    ) -> Result<Self, X413Error> {
+        Ok(Self {
+            auto_action_type: ID_ACT_AUTO_ALERT.to_owned(),
+            registration_identifier: Some(id),
+            registration_parameter: Some(Any::new(encode(parameter)?)),
+        })
+    }
+
+    /// True for an `id-act-auto-alert` registration.
+    pub fn is_auto_alert(&self) -> bool {
+        self.auto_action_type.as_ref() == ID_ACT_AUTO_ALERT
+    }
+
+    /// The auto-alert parameter of an `id-act-auto-alert` registration: `None` for other
+    /// auto-actions; an absent parameter reads as the empty SET (alert on every new entry).
+    pub fn auto_alert_parameter(
+        &self,
+    ) -> Option<Result<AutoAlertRegistrationParameter, X413Error>> {
+        if !self.is_auto_alert() {
+            return None;
+        }
+        Some(match &self.registration_parameter {
+            Some(p) => decode(p.as_bytes()),
+            None => Ok(AutoAlertRegistrationParameter::default()),
+        })
     }
 }
 
@@ -60,6 +93,7 @@ explicit_set! {
     /// alert-destinations [1] SEQUENCE OF AlertDestination OPTIONAL, requested-attributes [2]
     /// EntryInformationSelection OPTIONAL, suppress-alert-destinations [3] BOOLEAN DEFAULT
     /// TRUE }` (MSGeneralAutoActionTypes, the parameter of `id-act-auto-alert`).
+    #[derive(Default)]
     pub struct AutoAlertRegistrationParameter {
         /// `filter [0] Filter OPTIONAL`: which new entries alert
         [0] opt filter: Option<Filter>,
