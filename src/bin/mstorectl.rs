@@ -5,18 +5,27 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "mstorectl", version, about = "Operate an mstore X.400 Message Store")]
+#[command(
+    name = "mstorectl",
+    version,
+    about = "Operate an mstore X.400 Message Store"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Print the canonical form of an O/R address (and, with --hex, its ORName BER).
+    Address(mstore::ctl::address::AddressArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: mstore::ctl::CtlResult = match cli.command {};
+    let result: mstore::ctl::CtlResult = match cli.command {
+        Command::Address(args) => mstore::ctl::address::run(args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
