@@ -783,7 +783,19 @@ mod tests {
 
     #[test]
     fn integers_and_oids_round_trip() {
-        for v in [0i64, 1, -1, 127, 128, -128, -129, 255, 256, i64::MAX, i64::MIN] {
+        for v in [
+            0i64,
+            1,
+            -1,
+            127,
+            128,
+            -128,
+            -129,
+            255,
+            256,
+            i64::MAX,
+            i64::MIN,
+        ] {
             let mut out = Vec::new();
             write_integer(&mut out, tags::INTEGER, v);
             assert_eq!(single(&out).unwrap().integer().unwrap(), v);

@@ -1,2 +1,5 @@
 //! (placeholder: filled in by the issue that owns this module)
+pub mod ber;
 pub mod oids;
+pub mod p772;
+pub mod x420;

@@ -19,12 +19,15 @@ struct Cli {
 enum Command {
     /// Print the canonical form of an O/R address (and, with --hex, its ORName BER).
     Address(mstore::ctl::address::AddressArgs),
+    /// Print the attributes of a message content (IPM / IPN / P772) as JSON.
+    Inspect(mstore::ctl::inspect::InspectArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: mstore::ctl::CtlResult = match cli.command {
         Command::Address(args) => mstore::ctl::address::run(args),
+        Command::Inspect(args) => mstore::ctl::inspect::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
