@@ -612,8 +612,13 @@ impl MessageBuilder {
                 value: Some(t),
             });
             if let Some(o) = &ohi {
+                // OriginatorsReference ::= UniversalOrBMPString: SET { character-encoding
+                // CHOICE { two-octets BMPString, … } }.
+                let utf16: Vec<u8> = o.encode_utf16().flat_map(u16::to_be_bytes).collect();
                 let mut v = Vec::new();
-                write_string(&mut v, ber::tags::PRINTABLE_STRING, o);
+                ber::write_cons(&mut v, ber::tags::SET, |s| {
+                    ber::write(s, ber::tags::BMP_STRING, &utf16)
+                });
                 h.extensions.push(IpmsExtension {
                     type_id: oids::ID_HEX_ORIGINATORS_REFERENCE.into(),
                     value: Some(v),
