@@ -338,3 +338,442 @@ fn examples_are_what_the_builder_makes() {
         assert_eq!(std::fs::read(&f).unwrap(), m.delivery_ber);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Property tests: decode(encode(x)) == x, indefinite and non-minimal lengths, garbage.
+
+mod prop {
+    use mstore::address::ORName;
+    use mstore::asn1::ber::{self, Reader, Tag};
+    use mstore::asn1::p772::{
+        Acp127NotificationType, AddressListDesignator, DistributionCodes, MessageType,
+        MmhsExtension, OtherRecipientDesignator, Precedence,
+    };
+    use mstore::asn1::x420::*;
+    use proptest::collection::vec;
+    use proptest::option::of;
+    use proptest::prelude::*;
+
+    fn printable() -> impl Strategy<Value = String> {
+        "[A-Za-z0-9 '()+,./:?=-]{0,24}"
+    }
+
+    fn teletex() -> impl Strategy<Value = String> {
+        // Latin-1 range: what the codec carries octet for octet.
+        "[ -~\u{a0}-\u{ff}]{0,40}"
+    }
+
+    fn time() -> impl Strategy<Value = Time> {
+        "[0-9]{12}Z".prop_map(Time)
+    }
+
+    fn orname() -> impl Strategy<Value = ORName> {
+        (
+            prop::sample::select(vec!["gb", "de", "fr", "us", "XX"]),
+            prop::sample::select(vec![" ", "ICAO", "mci"]),
+            "[a-z]{1,8}",
+            of("[a-z]{1,10}"),
+            of("[A-Z][a-z]{1,10}"),
+            of("[A-Z]{8}"),
+        )
+            .prop_map(|(c, a, p, o, s, cn)| {
+                let mut t = format!("C={c};A={a};P={p}");
+                if let Some(o) = o {
+                    t.push_str(&format!(";O={o}"));
+                }
+                if let Some(s) = s {
+                    t.push_str(&format!(";S={s}"));
+                }
+                if let Some(cn) = cn {
+                    t.push_str(&format!(";CN={cn}"));
+                }
+                t.parse().unwrap()
+            })
+    }
+
+    fn descriptor() -> impl Strategy<Value = ORDescriptor> {
+        (of(orname()), of(teletex()), of("[0-9 +]{1,16}")).prop_map(|(n, f, t)| ORDescriptor {
+            formal_name: n,
+            free_form_name: f,
+            telephone_number: t,
+        })
+    }
+
+    fn ipm_id() -> impl Strategy<Value = IpmIdentifier> {
+        (of(orname()), printable()).prop_map(|(u, l)| IpmIdentifier {
+            user: u,
+            user_relative_identifier: l,
+        })
+    }
+
+    fn mmhs() -> impl Strategy<Value = MmhsExtension> {
+        let s = || "[A-Z0-9 /]{1,20}";
+        prop_oneof![
+            (0i64..32).prop_map(|p| MmhsExtension::PrimaryPrecedence(Precedence(p))),
+            (0i64..32).prop_map(|p| MmhsExtension::CopyPrecedence(Precedence(p))),
+            (0i64..256, of(s())).prop_map(|(t, i)| MmhsExtension::MessageType(MessageType {
+                type_: t,
+                identifier: i
+            })),
+            vec((0i64..2, descriptor(), of(0i64..3), of(0i64..3)), 0..3).prop_map(|v| {
+                MmhsExtension::AddressListIndicator(
+                    v.into_iter()
+                        .map(|(t, n, a, b)| AddressListDesignator {
+                            type_: t,
+                            list_name: n,
+                            notification_request: a,
+                            reply_request: b,
+                        })
+                        .collect(),
+                )
+            }),
+            vec(descriptor(), 0..3).prop_map(MmhsExtension::ExemptedAddress),
+            time().prop_map(MmhsExtension::ExtendedAuthorisationInfo),
+            of(vec("[A-Z]{3,8}", 1..4)).prop_map(|s| MmhsExtension::DistributionCodes(
+                DistributionCodes {
+                    sics: s,
+                    dist_extensions: None
+                }
+            )),
+            vec(s(), 0..3).prop_map(MmhsExtension::HandlingInstructions),
+            vec(s(), 0..3).prop_map(MmhsExtension::MessageInstructions),
+            any::<i64>().prop_map(MmhsExtension::CodressMessage),
+            s().prop_map(MmhsExtension::OriginatorReference),
+            vec((0i64..2, s()), 0..3).prop_map(|v| MmhsExtension::OtherRecipientsIndicator(
+                v.into_iter()
+                    .map(|(t, d)| OtherRecipientDesignator {
+                        type_: t,
+                        designator: d
+                    })
+                    .collect()
+            )),
+            s().prop_map(MmhsExtension::Acp127MessageIdentifier),
+            s().prop_map(MmhsExtension::OriginatorPlad),
+            (0u32..8)
+                .prop_map(|b| MmhsExtension::Acp127NotificationRequest(Acp127NotificationType(b))),
+        ]
+    }
+
+    fn extension() -> impl Strategy<Value = IpmsExtension> {
+        prop_oneof![
+            mmhs().prop_map(|m| m.to_extension()),
+            (1u32..1000, of(printable())).prop_map(|(n, v)| IpmsExtension {
+                type_id: rasn::types::ObjectIdentifier::new(vec![1, 2, 826, 0, 1004, n]).unwrap(),
+                value: v.map(|s| {
+                    let mut o = Vec::new();
+                    write_string(&mut o, ber::tags::PRINTABLE_STRING, &s);
+                    o
+                }),
+            }),
+        ]
+    }
+
+    fn recipient() -> impl Strategy<Value = RecipientSpecifier> {
+        (
+            descriptor(),
+            of(0u32..32),
+            of(any::<bool>()),
+            of(vec(extension(), 0..2)),
+        )
+            .prop_map(|(r, n, rr, e)| RecipientSpecifier {
+                recipient: r,
+                notification_requests: n.map(NotificationRequests),
+                reply_requested: rr,
+                recipient_extensions: e,
+            })
+    }
+
+    fn heading() -> impl Strategy<Value = Heading> {
+        (
+            (
+                ipm_id(),
+                of(descriptor()),
+                of(vec(descriptor(), 0..2)),
+                vec(recipient(), 0..3),
+                vec(recipient(), 0..2),
+                of(vec(recipient(), 0..2)),
+                of(ipm_id()),
+                vec(ipm_id(), 0..2),
+            ),
+            (
+                vec(ipm_id(), 0..2),
+                of(teletex()),
+                of(time()),
+                of(time()),
+                of(vec(descriptor(), 0..2)),
+                of(prop::sample::select(vec![
+                    Importance::Low,
+                    Importance::Normal,
+                    Importance::High,
+                ])),
+                of(prop::sample::select(vec![
+                    Sensitivity::Personal,
+                    Sensitivity::Private,
+                    Sensitivity::CompanyConfidential,
+                ])),
+                of(any::<bool>()),
+                vec(extension(), 0..4),
+            ),
+        )
+            .prop_map(
+                |((ti, o, au, pr, cr, bcr, rt, ob), (rel, s, et, rti, rr, imp, sen, af, ex))| {
+                    Heading {
+                        this_ipm: ti,
+                        originator: o,
+                        authorizing_users: au,
+                        primary_recipients: pr,
+                        copy_recipients: cr,
+                        blind_copy_recipients: bcr,
+                        replied_to_ipm: rt,
+                        obsoleted_ipms: ob,
+                        related_ipms: rel,
+                        subject: s,
+                        expiry_time: et,
+                        reply_time: rti,
+                        reply_recipients: rr,
+                        importance: imp,
+                        sensitivity: sen,
+                        auto_forwarded: af,
+                        extensions: ex,
+                    }
+                },
+            )
+    }
+
+    fn leaf_body_part() -> impl Strategy<Value = BodyPart> {
+        prop_oneof![
+            (of(prop::sample::select(vec![2i64, 5])), "[ -~\r\n]{0,200}").prop_map(|(r, d)| {
+                BodyPart::Ia5Text {
+                    repertoire: r,
+                    data: d,
+                }
+            }),
+            vec(teletex(), 0..3).prop_map(|d| BodyPart::Teletex {
+                parameters: Vec::new(),
+                data: d
+            }),
+            vec(any::<u8>(), 0..64).prop_map(BodyPart::BilaterallyDefined),
+            ("[ -~]{0,80}", any::<bool>()).prop_map(|(t, params)| {
+                let mut data = Vec::new();
+                write_string(&mut data, ber::tags::GENERAL_STRING, &t);
+                BodyPart::Extended(ExtendedBodyPart {
+                    parameters: params.then(|| InstanceOf {
+                        type_id: mstore::asn1::oids::ID_EP_GENERAL_TEXT.into(),
+                        value: ExternalValue::Single(vec![0x31, 0x03, 0x02, 0x01, 0x01]),
+                    }),
+                    data: InstanceOf {
+                        type_id: mstore::asn1::oids::ID_ET_GENERAL_TEXT.into(),
+                        value: ExternalValue::Single(data),
+                    },
+                })
+            }),
+            // videotex [6]: kept as received.
+            "[ -~]{0,20}".prop_map(|t| {
+                let mut raw = Vec::new();
+                ber::write_cons(&mut raw, Tag::ctx(6, true), |o| {
+                    ber::write(o, ber::tags::SET, &[]);
+                    write_string(o, ber::tags::VIDEOTEX_STRING, &t);
+                });
+                BodyPart::Other { tag: 6, raw }
+            }),
+        ]
+    }
+
+    fn ipm() -> impl Strategy<Value = Ipm> {
+        let leaf = (heading(), vec(leaf_body_part(), 0..3)).prop_map(|(h, b)| Ipm {
+            heading: h,
+            body: b,
+        });
+        leaf.prop_recursive(2, 6, 2, |inner| {
+            (
+                heading(),
+                vec(leaf_body_part(), 0..2),
+                vec((of(time()), inner), 0..2),
+            )
+                .prop_map(|(h, mut b, fwd)| {
+                    for (t, m) in fwd {
+                        b.push(BodyPart::Message(MessageBodyPart {
+                            delivery_time: t,
+                            delivery_envelope: None,
+                            ipm: Box::new(m),
+                        }));
+                    }
+                    Ipm {
+                        heading: h,
+                        body: b,
+                    }
+                })
+        })
+    }
+
+    fn ipn() -> impl Strategy<Value = Ipn> {
+        let choice = prop_oneof![
+            (0i64..2, of(0i64..4), of(printable())).prop_map(|(r, d, c)| IpnChoice::NonReceipt(
+                NonReceiptFields {
+                    non_receipt_reason: r,
+                    discard_reason: d,
+                    auto_forward_comment: c,
+                    returned_ipm: None,
+                    nrn_extensions: None,
+                }
+            )),
+            (
+                time(),
+                of(0i64..2),
+                of(printable()),
+                of(vec(extension(), 0..2))
+            )
+                .prop_map(|(t, a, s, e)| IpnChoice::Receipt(ReceiptFields {
+                    receipt_time: t,
+                    acknowledgment_mode: a,
+                    suppl_receipt_info: s,
+                    rn_extensions: e,
+                })),
+            vec(extension(), 0..3).prop_map(IpnChoice::Other),
+        ];
+        (
+            ipm_id(),
+            of(descriptor()),
+            of(descriptor()),
+            of(vec(extension(), 0..2)),
+            choice,
+        )
+            .prop_map(|(s, o, r, e, c)| Ipn {
+                subject_ipm: s,
+                ipn_originator: o,
+                ipm_intended_recipient: r,
+                conversion_eits: None,
+                notification_extensions: e,
+                choice: c,
+            })
+    }
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Form {
+        /// Constructed elements with indefinite lengths.
+        Indefinite,
+        /// Every length in the non-minimal three-octet form `82 hh ll`.
+        Long,
+        /// Minimal definite lengths (the canonical form to compare with).
+        Minimal,
+    }
+
+    /// Re-encodes every element of `buf` in `form`.
+    fn reencode(buf: &[u8], form: Form) -> Vec<u8> {
+        fn identifier(tag: Tag) -> Vec<u8> {
+            let mut h = Vec::new();
+            ber::write_header(&mut h, tag, 0);
+            h.pop();
+            h
+        }
+        fn walk(r: &mut Reader<'_>, out: &mut Vec<u8>, form: Form) {
+            while let Some(t) = r.next().unwrap() {
+                let inner = if t.tag.constructed {
+                    let mut inner = Vec::new();
+                    walk(&mut t.reader("x").unwrap(), &mut inner, form);
+                    inner
+                } else {
+                    t.contents.to_vec()
+                };
+                match form {
+                    Form::Indefinite if t.tag.constructed => {
+                        out.extend_from_slice(&identifier(t.tag));
+                        out.push(0x80);
+                        out.extend_from_slice(&inner);
+                        out.extend_from_slice(&[0, 0]);
+                    }
+                    Form::Long => {
+                        out.extend_from_slice(&identifier(t.tag));
+                        out.push(0x82);
+                        out.extend_from_slice(&(inner.len() as u16).to_be_bytes());
+                        out.extend_from_slice(&inner);
+                    }
+                    _ => ber::write(out, t.tag, &inner),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&mut Reader::new(buf), &mut out, form);
+        out
+    }
+
+    /// Decoding `form`'s re-encoding of `b` and encoding again gives `b` back, up to length
+    /// forms (raw values such as unknown extensions are kept as received).
+    fn same_after<T, E: std::fmt::Debug>(
+        b: &[u8],
+        form: Form,
+        dec: impl Fn(&[u8]) -> Result<T, E>,
+        enc: impl Fn(&T) -> Vec<u8>,
+    ) -> bool {
+        let v = dec(&reencode(b, form)).unwrap();
+        reencode(&enc(&v), Form::Minimal) == b
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn heading_round_trips(h in heading()) {
+            let b = h.to_ber();
+            prop_assert_eq!(&Heading::from_ber(&b).unwrap(), &h);
+            prop_assert!(same_after(&b, Form::Indefinite, Heading::from_ber, Heading::to_ber));
+            prop_assert!(same_after(&b, Form::Long, Heading::from_ber, Heading::to_ber));
+            // rasn sees the same encoding through the trait impls.
+            prop_assert_eq!(rasn::ber::encode(&h).unwrap(), b.clone());
+            prop_assert_eq!(rasn::ber::decode::<Heading>(&b).unwrap(), h);
+        }
+
+        #[test]
+        fn ipm_round_trips(m in ipm()) {
+            let io = InformationObject::Ipm(m);
+            let b = io.to_ber();
+            prop_assert_eq!(&InformationObject::from_ber(&b).unwrap(), &io);
+            prop_assert!(same_after(&b, Form::Indefinite, InformationObject::from_ber, InformationObject::to_ber));
+            prop_assert!(same_after(&b, Form::Long, InformationObject::from_ber, InformationObject::to_ber));
+        }
+
+        #[test]
+        fn ipn_round_trips(n in ipn()) {
+            let io = InformationObject::Ipn(n);
+            let b = io.to_ber();
+            prop_assert_eq!(&InformationObject::from_ber(&b).unwrap(), &io);
+            prop_assert!(same_after(&b, Form::Indefinite, InformationObject::from_ber, InformationObject::to_ber));
+            prop_assert!(same_after(&b, Form::Long, InformationObject::from_ber, InformationObject::to_ber));
+        }
+
+        #[test]
+        fn p772_extensions_round_trip(x in mmhs()) {
+            let e = x.to_extension();
+            let back = MmhsExtension::decode(&e).unwrap().unwrap();
+            prop_assert_eq!(&back, &x);
+            let b = e.to_ber();
+            prop_assert_eq!(&IpmsExtension::from_ber(&b).unwrap(), &e);
+            let ind = reencode(&b, Form::Indefinite);
+            let e2 = IpmsExtension::from_ber(&ind).unwrap();
+            prop_assert_eq!(MmhsExtension::decode(&e2).unwrap().unwrap(), x);
+        }
+
+        #[test]
+        fn truncated_content_is_an_error(m in ipm(), cut in any::<prop::sample::Index>()) {
+            let b = InformationObject::Ipm(m).to_ber();
+            let n = cut.index(b.len());
+            prop_assert!(InformationObject::from_ber(&b[..n]).is_err());
+            prop_assert!(mstore::content::decode_content(&b[..n], mstore::content::ContentKind::Auto).is_err());
+        }
+
+        #[test]
+        fn garbage_never_panics(bytes in vec(any::<u8>(), 0..512)) {
+            let _ = InformationObject::from_ber(&bytes);
+            let _ = mstore::content::extract(None, &bytes, mstore::content::ContentKind::Auto);
+            let _ = mstore::content::envelope::from_delivery_ber(&bytes);
+        }
+
+        #[test]
+        fn corrupted_content_never_panics(m in ipm(), at in any::<prop::sample::Index>(), v in any::<u8>()) {
+            let mut b = InformationObject::Ipm(m).to_ber();
+            let i = at.index(b.len());
+            b[i] = v;
+            let _ = mstore::content::extract(None, &b, mstore::content::ContentKind::Auto);
+        }
+    }
+}
