@@ -236,7 +236,8 @@ impl MessageBuilder {
     fn text(&mut self, lines: usize) -> String {
         let mut t = String::new();
         for _ in 0..lines {
-            t.push_str(*self.pick(LINES));
+            let line: &str = self.pick::<&str>(LINES);
+            t.push_str(line);
             t.push_str("\r\n");
         }
         t

@@ -404,9 +404,8 @@ fn first_string(t: &ber::Tlv<'_>) -> Option<String> {
         return Some(match t.tag.number {
             30 => char::decode_utf16(
                 b.chunks(2)
-                    .map(|c| u16::from_be_bytes([*c.first()?, *c.get(1)?]).into())
-                    .collect::<Option<Vec<u16>>>()?
-                    .into_iter(),
+                    .map(|c| Some(u16::from_be_bytes([*c.first()?, *c.get(1)?])))
+                    .collect::<Option<Vec<u16>>>()?,
             )
             .map(|r| r.unwrap_or('?'))
             .collect(),

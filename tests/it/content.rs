@@ -1,5 +1,6 @@
 //! Issue 3: X.420 / P772 content decoding, attribute extraction, `mstorectl inspect`, the
 //! message builder, checked against the real vendor sample and tshark as independent decoder.
+#![allow(clippy::unwrap_used)] // test helpers: a failed step is a failed test
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
