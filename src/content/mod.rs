@@ -7,6 +7,7 @@ pub mod attributes;
 pub mod builder;
 pub mod envelope;
 pub mod extract;
+pub mod fuzzing;
 
 pub use attributes::{
     AttributeType, ContentTypeId, EntryType, MessageAttributes, Priority, RecipientAttribute,

@@ -770,6 +770,27 @@ mod prop {
         }
 
         #[test]
+        fn fuzz_entry_point_on_random_bytes(bytes in vec(any::<u8>(), 0..1024)) {
+            mstore::content::fuzzing::content_and_envelope(&bytes);
+        }
+
+        #[test]
+        fn fuzz_entry_point_on_mutated_messages(
+            seed in any::<u64>(),
+            edits in vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+        ) {
+            let m = mstore::content::builder::MessageBuilder::new(seed).build_any();
+            for b in [m.content_ber, m.delivery_ber] {
+                let mut b = b;
+                for (i, v) in &edits {
+                    let i = i.index(b.len());
+                    b[i] = *v;
+                }
+                mstore::content::fuzzing::content_and_envelope(&b);
+            }
+        }
+
+        #[test]
         fn corrupted_content_never_panics(m in ipm(), at in any::<prop::sample::Index>(), v in any::<u8>()) {
             let mut b = InformationObject::Ipm(m).to_ber();
             let i = at.index(b.len());
