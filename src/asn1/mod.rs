@@ -2,4 +2,5 @@
 pub mod ber;
 pub mod oids;
 pub mod p772;
+pub mod x411;
 pub mod x420;

@@ -1,3 +1,3 @@
-//! mstore's integration tests: one binary, one module per area (STYLE.md, hickory-dns style).
-
+//! mstore's single integration-test binary: one module per subsystem.
 mod content;
+mod x411;

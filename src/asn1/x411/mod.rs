@@ -1,0 +1,53 @@
+//! ITU-T X.411 (1999) MTSAbstractService and X.419 MTSAccessProtocol: the P3 (MTS access)
+//! types the store exchanges with its MTA, hand-written for rasn.
+//!
+//! The module is `DEFINITIONS IMPLICIT TAGS`: a `[n]` replaces the tag of the type it marks,
+//! except on a CHOICE or an open type, where it stays explicit. The envelope SETs are decoded
+//! component by component so that unknown components from newer peers are skipped (see
+//! `ber.rs`). Every decoder accepts indefinite-length and non-minimal BER lengths.
+//! The ASN.1 text of exactly what is implemented here is in `schema/x411-mts.asn`.
+
+mod ber;
+pub mod bind;
+pub mod common;
+pub mod delivery;
+pub mod errors;
+mod orname;
+pub mod submission;
+
+pub use bind::*;
+pub use common::*;
+pub use delivery::*;
+pub use errors::*;
+pub use orname::{ORAddress, ORName};
+pub use submission::*;
+
+/// What can go wrong turning P3 bytes into values and back.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum X411Error {
+    /// The bytes are not a valid BER encoding of the expected type.
+    #[error("X.411 decode: {0}")]
+    Decode(#[from] rasn::error::DecodeError),
+    /// Bytes were left over after the value.
+    #[error("X.411 decode: {0} bytes after the value")]
+    TrailingData(usize),
+    /// The value cannot be encoded (for example an empty relative OID).
+    #[error("X.411 encode: {0}")]
+    Encode(#[from] rasn::error::EncodeError),
+}
+
+/// Decodes one complete `T` from `bytes` (BER, any length form); trailing bytes are an error.
+pub fn decode<T: rasn::Decode>(bytes: &[u8]) -> Result<T, X411Error> {
+    let (value, rest) = rasn::ber::decode_with_remainder::<T>(bytes)?;
+    if rest.is_empty() {
+        Ok(value)
+    } else {
+        Err(X411Error::TrailingData(rest.len()))
+    }
+}
+
+/// Encodes `value` in BER (definite lengths).
+pub fn encode<T: rasn::Encode>(value: &T) -> Result<Vec<u8>, X411Error> {
+    Ok(rasn::ber::encode(value)?)
+}
