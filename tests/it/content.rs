@@ -20,7 +20,8 @@ const EXAMPLES: &[(&str, u64, Flavor)] = &[
     ("amhs-extended", 5, Flavor::AmhsExtended),
 ];
 
-#[test]
+/// Rewrites `config/examples/` when `MSTORE_WRITE_EXAMPLES` is set (before the check below,
+/// in the same test so the two never race).
 fn write_examples_when_asked() {
     if std::env::var_os("MSTORE_WRITE_EXAMPLES").is_none() {
         return;
@@ -325,6 +326,7 @@ fn builder_ipm_and_amhs_content_decode_cleanly_in_tshark() {
 
 #[test]
 fn examples_are_what_the_builder_makes() {
+    write_examples_when_asked();
     let dir = examples_dir();
     for (name, seed, flavor) in EXAMPLES {
         let m = MessageBuilder::new(*seed).build(*flavor);
@@ -796,6 +798,117 @@ mod prop {
             let i = at.index(b.len());
             b[i] = v;
             let _ = mstore::content::extract(None, &b, mstore::content::ContentKind::Auto);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builder delivery envelopes (P3 MessageDeliveryArgument) against tshark. tshark decodes P3 only
+// inside an OSI stack: the argument goes into a ROS invoke of message-delivery (5) in a
+// presentation PDV on context 3, after session Give-Tokens + Data-Transfer, in a one-packet
+// pcap of link type USER0 handed to the session dissector; context 3 is bound to
+// id-as-mdse-88 (2.6.0.2.2) by the `pres_context_list` preference (the technique of the x411
+// tests).
+
+fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    mstore::asn1::ber::write(
+        &mut v,
+        mstore::asn1::ber::Tag {
+            class: tag & 0xc0,
+            constructed: tag & 0x20 != 0,
+            number: u32::from(tag & 0x1f),
+        },
+        body,
+    );
+    v
+}
+
+fn delivery_pcap(argument: &[u8]) -> Vec<u8> {
+    let mut ros = vec![0x02, 0x01, 0x01, 0x02, 0x01, 0x05];
+    ros.extend_from_slice(argument);
+    let mut pdv = vec![0x02, 0x01, 0x03];
+    pdv.extend(tlv(0xa0, &tlv(0xa1, &ros)));
+    let mut payload = vec![0x01, 0x00, 0x01, 0x00];
+    payload.extend(tlv(0x61, &tlv(0x30, &pdv)));
+    let mut v = Vec::new();
+    for x in [0xa1b2_c3d4u32] {
+        v.extend(x.to_le_bytes());
+    }
+    v.extend(2u16.to_le_bytes());
+    v.extend(4u16.to_le_bytes());
+    for x in [0u32, 0, 65535, 147, 1_795_845_600, 0] {
+        v.extend(x.to_le_bytes());
+    }
+    v.extend((payload.len() as u32).to_le_bytes());
+    v.extend((payload.len() as u32).to_le_bytes());
+    v.extend(payload);
+    v
+}
+
+fn tshark_delivery(argument: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("delivery.pcap");
+    std::fs::write(&f, delivery_pcap(argument)).unwrap();
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(&f)
+        .args([
+            "-o",
+            r#"uat:user_dlts:"User 0 (DLT=147)","ses","0","","0","""#,
+        ])
+        .args(["-o", r#"uat:pres_context_list:"3","2.6.0.2.2""#])
+        .arg("-V")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn builder_delivery_envelopes_decode_cleanly_in_tshark() {
+    let mut b = MessageBuilder::new(411);
+    for f in [Flavor::Ipm, Flavor::P772, Flavor::AmhsBasic] {
+        for _ in 0..2 {
+            let m = b.build(f);
+            let t = tshark_delivery(&m.delivery_ber);
+            for bad in [
+                "Malformed",
+                "BER Error",
+                "Expert Info (Error",
+                "Expert Info (Warning",
+                "Dissector is not available",
+            ] {
+                assert!(!t.contains(bad), "{f:?}: tshark reports {bad}:\n{t}");
+            }
+            let (a, err) = mstore::content::extract(
+                Some(&m.envelope),
+                &m.content_ber,
+                mstore::content::ContentKind::Auto,
+            );
+            assert!(err.is_none());
+            // The envelope's names and the content inside it, as tshark shows them.
+            let this = tshark_name_after(&t, "this-recipient-name");
+            assert_eq!(a.this_recipient_name, Some(this.to_string()));
+            if let Some(s) = &a.subject {
+                // The first subject is the message's (forwarded messages follow).
+                assert_eq!(
+                    tshark_values(&t, "subject").first(),
+                    Some(&s.as_str()),
+                    "{t}"
+                );
+            }
+            if let Some(p) = a.primary_precedence {
+                let name = mstore::asn1::p772::Precedence(p).name().unwrap();
+                assert_eq!(
+                    tshark_values(&t, "PrimaryPrecedence"),
+                    vec![format!("{name} ({p})")]
+                );
+            }
         }
     }
 }
