@@ -832,9 +832,7 @@ fn delivery_pcap(argument: &[u8]) -> Vec<u8> {
     let mut payload = vec![0x01, 0x00, 0x01, 0x00];
     payload.extend(tlv(0x61, &tlv(0x30, &pdv)));
     let mut v = Vec::new();
-    for x in [0xa1b2_c3d4u32] {
-        v.extend(x.to_le_bytes());
-    }
+    v.extend(0xa1b2_c3d4u32.to_le_bytes()); // pcap magic
     v.extend(2u16.to_le_bytes());
     v.extend(4u16.to_le_bytes());
     for x in [0u32, 0, 65535, 147, 1_795_845_600, 0] {
