@@ -59,7 +59,9 @@ pub struct BuiltMessage {
     pub content_ber: Vec<u8>,
     /// The delivery envelope fields.
     pub envelope: DeliveryEnvelope,
-    /// The X.411 MessageDeliveryArgument (envelope + content) BER, as an MTA would deliver it.
+    /// The X.411 MessageDeliveryArgument (envelope + content), as an MTA would deliver it.
+    pub delivery: crate::asn1::x411::MessageDeliveryArgument,
+    /// Its BER.
     pub delivery_ber: Vec<u8>,
 }
 
@@ -283,12 +285,14 @@ impl MessageBuilder {
             Flavor::P772 => ["gb", " ", "mod"],
             _ => ["gb", " ", "acme"],
         };
-        let delivery_ber = envelope::to_delivery_ber(&env, gdi, &content_ber);
+        let delivery = envelope::to_delivery_argument(&env, gdi, &content_ber);
+        let delivery_ber = rasn::ber::encode(&delivery).unwrap_or_default();
         BuiltMessage {
             flavor,
             content,
             content_ber,
             envelope: env,
+            delivery,
             delivery_ber,
         }
     }
@@ -701,6 +705,23 @@ mod tests {
                     Flavor::Ipm => assert!(a.subject.is_some()),
                 }
             }
+        }
+    }
+
+    #[test]
+    fn extract_delivery_matches_extract() {
+        let mut b = MessageBuilder::new(9);
+        for _ in 0..20 {
+            let m = b.build_any();
+            let (a, e) = crate::content::extract_delivery(&m.delivery);
+            assert!(e.is_none());
+            let env = envelope::from_delivery_ber(&m.delivery_ber).unwrap();
+            assert_eq!(a, extract(Some(&env), &m.content_ber, ContentKind::Auto).0);
+            assert_eq!(
+                a.originator_name,
+                m.envelope.originator_name.map(|n| n.to_string())
+            );
+            assert_eq!(a.priority, m.envelope.priority);
         }
     }
 

@@ -174,6 +174,28 @@ pub fn extract(
     }
 }
 
+/// [`extract`] for a P3 message delivery: the envelope and the content it carries.
+pub fn extract_delivery(
+    m: &crate::asn1::x411::MessageDeliveryArgument,
+) -> (MessageAttributes, Option<ContentError>) {
+    extract(
+        Some(&DeliveryEnvelope::from(m)),
+        &m.content,
+        ContentKind::Auto,
+    )
+}
+
+/// The attributes of a delivered report (X.413 entry-type delivered-report): the general
+/// attributes only; the returned content, if any, is not decoded here.
+pub fn extract_report(r: &crate::asn1::x411::ReportDeliveryArgument) -> MessageAttributes {
+    let mut a = MessageAttributes {
+        content_length: r.returned_content.as_ref().map_or(0, |c| c.len() as u64),
+        ..Default::default()
+    };
+    general(&mut a, &DeliveryEnvelope::from(r));
+    a
+}
+
 fn general(a: &mut MessageAttributes, e: &DeliveryEnvelope) {
     a.entry_type = e.entry_type;
     a.message_delivery_identifier = e.message_delivery_identifier.clone();
@@ -371,9 +393,7 @@ fn extensions(a: &mut MessageAttributes, exts: &[IpmsExtension]) {
                 let id = &*e.type_id;
                 let value = e.value.as_deref().and_then(|v| ber::single(v).ok());
                 if *id == *oids::ID_HEX_AUTHORIZATION_TIME
-                    && let Some(t) = value
-                        .as_ref()
-                        .and_then(|t| crate::asn1::x420::read_time(t).ok())
+                    && let Some(t) = value.as_ref().and_then(generalized_time)
                 {
                     a.authorization_time = Some(time(&t));
                 } else if *id == *oids::ID_HEX_ORIGINATORS_REFERENCE
@@ -386,6 +406,17 @@ fn extensions(a: &mut MessageAttributes, exts: &[IpmsExtension]) {
             }
         }
     }
+}
+
+/// A GeneralizedTime as a [`Time`]; `YYYYMMDDhhmm` without seconds gets `00` so that it is
+/// not mistaken for a UTCTime with seconds.
+fn generalized_time(t: &ber::Tlv<'_>) -> Option<Time> {
+    let mut v = crate::asn1::x420::read_time(t).ok()?;
+    let digits = v.0.bytes().take_while(u8::is_ascii_digit).count();
+    if t.tag.same(ber::tags::GENERALIZED_TIME) && digits == 12 {
+        v.0.insert_str(12, "00");
+    }
+    Some(v)
 }
 
 fn generic(e: &IpmsExtension) -> (String, String) {

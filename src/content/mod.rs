@@ -13,4 +13,7 @@ pub use attributes::{
     AttributeType, ContentTypeId, EntryType, MessageAttributes, Priority, RecipientAttribute,
     Value, at,
 };
-pub use extract::{ContentError, ContentKind, DeliveryEnvelope, decode_content, extract};
+pub use extract::{
+    ContentError, ContentKind, DeliveryEnvelope, decode_content, extract, extract_delivery,
+    extract_report,
+};
