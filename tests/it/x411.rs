@@ -730,7 +730,7 @@ fn arb_controls() -> impl Strategy<Value = Controls> {
             permissible_content_types: ct,
             permissible_encoded_information_types: eitc,
             permissible_encoded_information_types_88: eit88,
-            permissible_security_context: None,
+            permissible_security_context: Some(vec![security_label()]).filter(|_| r == Some(true)),
             extensions: e,
         })
 }
@@ -753,7 +753,10 @@ fn arb_waiting_result() -> impl Strategy<Value = Waiting> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    // 64 cases keep CI quick; PROPTEST_CASES=n runs more.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    ))]
 
     #[test]
     fn bind_argument_round_trips(x in arb_bind_argument()) { check(&x); }
@@ -1021,6 +1024,10 @@ fn unknown_envelope_components_are_skipped() {
     );
     let back: MessageDeliveryArgument = x411::decode(&newer).unwrap();
     assert_eq!(back, sample_delivery());
+    // The same with indefinite lengths throughout, the unknown constructed one included.
+    let back: MessageDeliveryArgument =
+        x411::decode(&rewrite(&newer, Lengths::Indefinite)).unwrap();
+    assert_eq!(back, sample_delivery());
 }
 
 #[test]
@@ -1116,6 +1123,11 @@ fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
 }
 
 fn pcap_user0(payload: &[u8]) -> Vec<u8> {
+    pcap_user0_packets(&[payload])
+}
+
+/// A pcap file (link type 147, USER0) holding one packet per payload.
+fn pcap_user0_packets(payloads: &[&[u8]]) -> Vec<u8> {
     let mut v = Vec::new();
     v.extend(0xa1b2_c3d4u32.to_le_bytes()); // pcap magic, microsecond timestamps
     v.extend(2u16.to_le_bytes());
@@ -1124,11 +1136,13 @@ fn pcap_user0(payload: &[u8]) -> Vec<u8> {
     v.extend(0u32.to_le_bytes());
     v.extend(65535u32.to_le_bytes());
     v.extend(147u32.to_le_bytes()); // LINKTYPE_USER0
-    v.extend(1_764_300_000u32.to_le_bytes());
-    v.extend(0u32.to_le_bytes());
-    v.extend((payload.len() as u32).to_le_bytes());
-    v.extend((payload.len() as u32).to_le_bytes());
-    v.extend_from_slice(payload);
+    for (i, payload) in payloads.iter().enumerate() {
+        v.extend((1_764_300_000u32 + i as u32).to_le_bytes());
+        v.extend(0u32.to_le_bytes());
+        v.extend((payload.len() as u32).to_le_bytes());
+        v.extend((payload.len() as u32).to_le_bytes());
+        v.extend_from_slice(payload);
+    }
     v
 }
 
@@ -1164,13 +1178,33 @@ fn result_packet(opcode: u8, result: &[u8]) -> Vec<u8> {
     pcap_user0(&payload)
 }
 
-/// The MTS-bind carried in the AARQ of a session CONNECT.
-fn bind_packet(argument: &[u8]) -> Vec<u8> {
-    let ros = tlv(0xb0, argument);
-    let mut ext = vec![0x02, 0x01, 0x03];
-    ext.extend(tlv(0xa0, &ros));
+/// Session parameter and SPDU lengths: one octet, or ff + two octets (X.225 §8.2.5).
+fn ses_len(n: usize) -> Vec<u8> {
+    if n < 255 {
+        vec![n as u8]
+    } else {
+        vec![0xff, (n >> 8) as u8, n as u8]
+    }
+}
+
+/// An SPDU (`si` 13 CONNECT, 14 ACCEPT) whose only parameter is session user data (193).
+fn spdu(si: u8, user_data: &[u8]) -> Vec<u8> {
+    let mut param = vec![0xc1];
+    param.extend(ses_len(user_data.len()));
+    param.extend_from_slice(user_data);
+    let mut out = vec![si];
+    out.extend(ses_len(param.len()));
+    out.extend(param);
+    out
+}
+
+/// A session CONNECT whose CP-type PPDU defines contexts 1 (ACSE) and 3 (id-as-mts) and
+/// carries an AARQ for mts-forced-access-88, with `user_information` (EXTERNALs) if given.
+fn connect_spdu(user_information: Option<Vec<u8>>) -> Vec<u8> {
     let mut aarq = tlv(0xa1, &oid_ber(ID_AC_MTS_FORCED_ACCESS_88));
-    aarq.extend(tlv(0xbe, &tlv(0x28, &ext)));
+    if let Some(ui) = user_information {
+        aarq.extend(tlv(0xbe, &ui));
+    }
     let aarq = tlv(0x60, &aarq);
     let mut acse_ctx = vec![0x02, 0x01, 0x01, 0x06, 0x04, 0x52, 0x01, 0x00, 0x01];
     acse_ctx.extend(ber_transfer_syntax());
@@ -1185,22 +1219,41 @@ fn bind_packet(argument: &[u8]) -> Vec<u8> {
     normal.extend(tlv(0x61, &tlv(0x30, &pdv)));
     let mut cp = tlv(0xa0, &[0x80, 0x01, 0x01]);
     cp.extend(tlv(0xa2, &normal));
-    let cp = tlv(0x31, &cp);
-    // Session parameter and SPDU lengths: one octet, or ff + two octets (X.225 §8.2.5).
-    let ses_len = |n: usize| {
-        if n < 255 {
-            vec![n as u8]
-        } else {
-            vec![0xff, (n >> 8) as u8, n as u8]
-        }
-    };
-    let mut user_data = vec![0xc1];
-    user_data.extend(ses_len(cp.len()));
-    user_data.extend(cp);
-    let mut spdu = vec![0x0d];
-    spdu.extend(ses_len(user_data.len()));
-    spdu.extend(user_data);
-    pcap_user0(&spdu)
+    spdu(13, &tlv(0x31, &cp))
+}
+
+/// One EXTERNAL of ACSE user-information on context 3 holding `ros`.
+fn mts_external(ros: &[u8]) -> Vec<u8> {
+    let mut ext = vec![0x02, 0x01, 0x03];
+    ext.extend(tlv(0xa0, ros));
+    tlv(0x28, &ext)
+}
+
+/// The MTS-bind argument in the AARQ of a session CONNECT (ROS bind-invoke `b0`).
+fn bind_packet(argument: &[u8]) -> Vec<u8> {
+    pcap_user0(&connect_spdu(Some(mts_external(&tlv(0xb0, argument)))))
+}
+
+/// A CONNECT without bind data, then the ACCEPT whose CPA carries an AARE with the MTS-bind
+/// result (ROS bind-result `b1`).
+fn bind_result_packets(result: &[u8]) -> Vec<u8> {
+    let connect = connect_spdu(None);
+    let mut aare = tlv(0xa1, &oid_ber(ID_AC_MTS_FORCED_ACCESS_88));
+    aare.extend(tlv(0xa2, &[0x02, 0x01, 0x00])); // accepted
+    aare.extend(tlv(0xa3, &tlv(0xa1, &[0x02, 0x01, 0x00]))); // service-user: null
+    aare.extend(tlv(0xbe, &mts_external(&tlv(0xb1, result))));
+    let aare = tlv(0x61, &aare);
+    let accepted = tlv(0x30, &[0x80, 0x01, 0x00, 0x81, 0x02, 0x51, 0x01]);
+    let mut results = accepted.clone();
+    results.extend(accepted);
+    let mut pdv = vec![0x02, 0x01, 0x01];
+    pdv.extend(tlv(0xa0, &aare));
+    let mut normal = tlv(0xa5, &results);
+    normal.extend(tlv(0x61, &tlv(0x30, &pdv)));
+    let mut cpa = tlv(0xa0, &[0x80, 0x01, 0x01]);
+    cpa.extend(tlv(0xa2, &normal));
+    let accept = spdu(14, &tlv(0x31, &cpa));
+    pcap_user0_packets(&[&connect, &accept])
 }
 
 fn oid_text(oid: &rasn::types::Oid) -> String {
@@ -1621,4 +1674,104 @@ fn tshark_decodes_our_submission_and_report() {
             "report: tshark does not show {want:?}:\n{text}"
         );
     }
+}
+
+#[test]
+fn tshark_decodes_our_mts_bind_result() {
+    let Some(tshark) = tshark() else {
+        eprintln!("SKIPPED: tshark not found; tools/test installs it");
+        return;
+    };
+    let result = MTSBindResult {
+        responder_name: ObjectName::MessageStore(name("C=GB;A= ;P=SMHS;O=Store")),
+        messages_waiting: None,
+        responder_credentials: Credentials::Simple(Password::Ia5String(ia5("reply"))),
+        extensions: None,
+    };
+    let text = run_tshark(
+        &tshark,
+        &bind_result_packets(&x411::encode(&result).unwrap()),
+        ID_AS_MTS,
+    );
+    assert_clean(&text);
+    for want in [
+        "MTSBindResult",
+        "message-store (/C=GB/A= /P=SMHS/O=Store/)",
+        "ia5-string: reply",
+    ] {
+        assert!(
+            text.contains(want),
+            "tshark does not show {want:?}:\n{text}"
+        );
+    }
+}
+
+/// The contents of a definite-length TLV.
+fn contents_of(tlv: &[u8]) -> &[u8] {
+    split_tlv(tlv).0.contents
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn received_delivery_keeps_envelope_and_content_as_sent(
+        x in arb_delivery(),
+        indefinite in any::<bool>(),
+    ) {
+        let mut bytes = x411::encode(&x).unwrap();
+        if indefinite {
+            bytes = rewrite(&bytes, Lengths::Indefinite);
+        }
+        let r = decode_message_delivery(&bytes).unwrap();
+        // Opaque parts keep the received length forms: compare canonical encodings.
+        let canon = |v: &dyn Fn() -> Vec<u8>| hex(&canonical(&v()));
+        prop_assert_eq!(
+            canon(&|| x411::encode(&r.argument).unwrap()),
+            canon(&|| x411::encode(&x).unwrap())
+        );
+        prop_assert_eq!(&r.content[..], &x.content[..]);
+        // The envelope's components are the received bytes, unchanged.
+        prop_assert!(contains(&bytes, contents_of(&r.envelope)));
+        let env: MessageDeliveryEnvelope = x411::decode(&r.envelope).unwrap();
+        let expected = MessageDeliveryEnvelope {
+            message_delivery_identifier: x.message_delivery_identifier.clone(),
+            message_delivery_time: x.message_delivery_time,
+            other_fields: x.other_fields.clone(),
+        };
+        prop_assert_eq!(
+            canon(&|| x411::encode(&env).unwrap()),
+            canon(&|| x411::encode(&expected).unwrap())
+        );
+    }
+
+    #[test]
+    fn received_report_keeps_envelope_and_returned_content(x in arb_report()) {
+        let bytes = x411::encode(&x).unwrap();
+        let r = decode_report_delivery(&bytes).unwrap();
+        prop_assert_eq!(&r.argument, &x);
+        prop_assert_eq!(
+            r.returned_content.as_deref(),
+            x.returned_content.as_deref()
+        );
+        let env: ReportDeliveryEnvelope = x411::decode(&r.envelope).unwrap();
+        let mut without = x.clone();
+        without.returned_content = None;
+        prop_assert_eq!(env, without);
+    }
+}
+
+#[test]
+fn received_delivery_refuses_what_decode_refuses() {
+    let bytes = x411::encode(&sample_delivery()).unwrap();
+    for cut in 0..bytes.len() {
+        assert!(decode_message_delivery(&bytes[..cut]).is_err());
+    }
+    let mut long = bytes.clone();
+    long.push(0);
+    assert!(decode_message_delivery(&long).is_err());
 }

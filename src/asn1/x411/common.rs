@@ -506,3 +506,131 @@ pub type SecurityContext = Vec<SecurityLabel>;
 
 /// `PerMessageIndicators ::= [APPLICATION 8] BIT STRING {...}` (tag written at the field).
 pub type PerMessageIndicators = BitString;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec<T: Decode>(b: &[u8]) -> Result<T, DecodeError> {
+        rasn::ber::decode(b)
+    }
+
+    #[test]
+    fn relative_oid_arcs_and_contents_agree() {
+        for arcs in [
+            vec![0],
+            vec![127],
+            vec![128, 5],
+            vec![u32::MAX, 1, 16383, 16384],
+        ] {
+            let c = relative_oid_contents(&arcs).unwrap();
+            assert_eq!(relative_oid_arcs(&c).unwrap(), arcs);
+        }
+        assert_eq!(
+            relative_oid_contents(&[128, 5]).unwrap(),
+            vec![0x81, 0x00, 0x05]
+        );
+        assert!(relative_oid_contents(&[]).is_none());
+        assert!(relative_oid_arcs(&[]).is_err());
+        assert!(relative_oid_arcs(&[0x81]).is_err(), "truncated arc");
+        assert!(
+            relative_oid_arcs(&[0x90, 0x80, 0x80, 0x80, 0x80, 0x00]).is_err(),
+            "overflow"
+        );
+    }
+
+    #[test]
+    fn content_type_alternatives() {
+        assert_eq!(
+            dec::<ContentType>(&[0x46, 0x01, 0x16]).unwrap(),
+            ContentType::BuiltIn(22)
+        );
+        assert_eq!(
+            dec::<ContentType>(&[0x06, 0x03, 0x56, 0x01, 0x0a]).unwrap(),
+            ContentType::Extended(ObjectIdentifier::new(vec![2, 6, 1, 10]).unwrap())
+        );
+        assert_eq!(
+            dec::<ContentType>(&[0x0d, 0x02, 0x01, 0x0a]).unwrap(),
+            ContentType::ExtendedRelative(vec![1, 10])
+        );
+        // A plain ContentType has no [0] alternative; a DeliveredContentType has both.
+        assert!(dec::<ContentType>(&[0x80, 0x01, 0x16]).is_err());
+        for b in [[0x80u8, 0x01, 0x16], [0x46, 0x01, 0x16]] {
+            assert_eq!(
+                dec::<DeliveredContentType>(&b).unwrap(),
+                DeliveredContentType(ContentType::BuiltIn(22))
+            );
+        }
+        assert_eq!(
+            rasn::ber::encode(&DeliveredContentType(ContentType::BuiltIn(22))).unwrap(),
+            vec![0x80, 0x01, 0x16]
+        );
+        assert_eq!(
+            rasn::ber::encode(&ContentType::BuiltIn(22)).unwrap(),
+            vec![0x46, 0x01, 0x16]
+        );
+        // Out of range for BuiltInContentType's INTEGER.
+        assert!(dec::<ContentType>(&[0x46, 0x03, 0x01, 0x00, 0x00]).is_err());
+        assert!(dec::<ContentType>(&[0x02, 0x01, 0x16]).is_err());
+        assert!(dec::<ContentType>(&[]).is_err());
+    }
+
+    #[test]
+    fn mts_identifier_bytes() {
+        let id = MTSIdentifier {
+            global_domain_identifier: GlobalDomainIdentifier {
+                country_name: CountryName::Iso3166Alpha2Code(
+                    PrintableString::from_bytes(b"GB").unwrap(),
+                ),
+                administration_domain_name: AdministrationDomainName::Printable(
+                    PrintableString::from_bytes(b" ").unwrap(),
+                ),
+                private_domain_identifier: None,
+            },
+            local_identifier: Ia5String::from_iso646_bytes(b"x").unwrap(),
+        };
+        // [APPLICATION 4] { [APPLICATION 3] { [APPLICATION 1] {PrintableString},
+        // [APPLICATION 2] {PrintableString} }, IA5String }
+        let b = rasn::ber::encode(&id).unwrap();
+        assert_eq!(
+            b,
+            vec![
+                0x64, 0x10, 0x63, 0x0b, 0x61, 0x04, 0x13, 0x02, b'G', b'B', 0x62, 0x03, 0x13, 0x01,
+                b' ', 0x16, 0x01, b'x'
+            ]
+        );
+        assert_eq!(dec::<MTSIdentifier>(&b).unwrap(), id);
+    }
+
+    #[test]
+    fn eits_skip_unknown_and_refuse_duplicates() {
+        // [APPLICATION 5] SET { [0] BIT STRING ia5-text, [9] unknown }
+        let b = [0x65, 0x07, 0x80, 0x02, 0x05, 0x20, 0x89, 0x01, 0x00];
+        let e = dec::<EncodedInformationTypes>(&b).unwrap();
+        assert_eq!(e.built_in_encoded_information_types.len(), 3);
+        assert!(e.built_in_encoded_information_types[2]);
+        let dup = [0x65, 0x08, 0x80, 0x02, 0x05, 0x20, 0x80, 0x02, 0x05, 0x20];
+        assert!(dec::<EncodedInformationTypes>(&dup[..]).is_err());
+        assert!(
+            dec::<EncodedInformationTypes>(&[0x65, 0x00]).is_err(),
+            "built-in is mandatory"
+        );
+    }
+
+    #[test]
+    fn extension_field_value_is_explicit() {
+        let f = ExtensionField {
+            r#type: ExtensionType::StandardExtension(
+                standard_extension::CONVERSION_WITH_LOSS_PROHIBITED,
+            ),
+            criticality: None,
+            value: Some(Any::new(vec![0x0a, 0x01, 0x01])),
+        };
+        let b = rasn::ber::encode(&f).unwrap();
+        assert_eq!(
+            b,
+            vec![0x30, 0x08, 0x80, 0x01, 0x04, 0xa2, 0x03, 0x0a, 0x01, 0x01]
+        );
+        assert_eq!(dec::<ExtensionField>(&b).unwrap(), f);
+    }
+}

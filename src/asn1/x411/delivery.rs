@@ -60,6 +60,11 @@ pub struct OtherMessageDeliveryFields {
 }
 
 impl OtherMessageDeliveryFields {
+    /// The priority, `normal` when absent (its DEFAULT).
+    pub fn effective_priority(&self) -> Priority {
+        self.priority.unwrap_or(Priority::Normal)
+    }
+
     fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let mut content_type = None;
         let mut originator_name = None;
@@ -153,6 +158,68 @@ pub struct MessageDeliveryArgument {
     pub other_fields: OtherMessageDeliveryFields,
     /// `content Content`
     pub content: Content,
+}
+
+/// `MessageDeliveryEnvelope ::= SEQUENCE { message-delivery-identifier, message-delivery-time,
+/// other-fields }`: what a store keeps beside the content (see [`ReceivedDelivery`]).
+#[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MessageDeliveryEnvelope {
+    /// `message-delivery-identifier MessageDeliveryIdentifier`
+    pub message_delivery_identifier: MTSIdentifier,
+    /// `message-delivery-time MessageDeliveryTime`
+    pub message_delivery_time: Time,
+    /// `other-fields OtherMessageDeliveryFields`
+    pub other_fields: OtherMessageDeliveryFields,
+}
+
+/// A message-delivery argument split the way the store keeps it: the envelope's components and
+/// the content exactly as the MTA sent them, never re-encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedDelivery {
+    /// The decoded argument.
+    pub argument: MessageDeliveryArgument,
+    /// A MessageDeliveryEnvelope: a SEQUENCE header (definite length) around the three envelope
+    /// components' encodings as received. Decodes as [`MessageDeliveryEnvelope`].
+    pub envelope: Vec<u8>,
+    /// The content octets (the OCTET STRING's value, segments joined if it was constructed).
+    pub content: Vec<u8>,
+}
+
+/// Decodes a MessageDeliveryArgument and keeps its envelope and content as received.
+pub fn decode_message_delivery(bytes: &[u8]) -> Result<ReceivedDelivery, super::X411Error> {
+    let argument: MessageDeliveryArgument = super::decode(bytes)?;
+    let comps: Vec<RawComponent> = super::decode_components(bytes, Tag::SEQUENCE)?;
+    let [id, time, other, content] = comps.as_slice() else {
+        return Err(fail("MessageDeliveryArgument has not four components").into());
+    };
+    let envelope = wrap(Tag::SEQUENCE, [id, time, other]);
+    let content: OctetString = parse_plain(content)?;
+    Ok(ReceivedDelivery {
+        argument,
+        envelope,
+        content: content.to_vec(),
+    })
+}
+
+/// A definite-length constructed value tagged `tag` (universal class) around `parts`.
+fn wrap<'a>(tag: Tag, parts: impl IntoIterator<Item = &'a RawComponent>) -> Vec<u8> {
+    let body: Vec<u8> = parts
+        .into_iter()
+        .flat_map(|c| c.tlv.iter().copied())
+        .collect();
+    // Universal SEQUENCE 0x30 or SET 0x31.
+    let mut out = vec![0x20 | (tag.value as u8 & 0x1f)];
+    let len = body.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let octets = len.to_be_bytes();
+        let skip = octets.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | (octets.len() - skip) as u8);
+        out.extend(octets.iter().skip(skip));
+    }
+    out.extend(body);
+    out
 }
 
 /// `MessageDeliveryResult ::= SET { recipient-certificate [0] RecipientCertificate OPTIONAL,
@@ -291,6 +358,11 @@ pub struct DeliveryReport {
 }
 
 impl DeliveryReport {
+    /// The type of MTS user, `public` when absent (its DEFAULT).
+    pub fn effective_type_of_mts_user(&self) -> u16 {
+        self.type_of_mts_user.unwrap_or(type_of_mts_user::PUBLIC)
+    }
+
     fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let (mut time, mut user) = (None, None);
         for c in comps {
@@ -491,6 +563,35 @@ impl ReportDeliveryArgument {
 }
 set_decode!(ReportDeliveryArgument);
 
+/// `ReportDeliveryEnvelope ::= SET { COMPONENTS OF PerReportDeliveryFields,
+/// per-recipient-fields }`: a [`ReportDeliveryArgument`] without `returned-content`.
+pub type ReportDeliveryEnvelope = ReportDeliveryArgument;
+
+/// A report-delivery argument split the way the store keeps it (see [`ReceivedDelivery`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedReport {
+    /// The decoded argument.
+    pub argument: ReportDeliveryArgument,
+    /// A ReportDeliveryEnvelope: a SET header (definite length) around every component but
+    /// `returned-content`, as received. Decodes as [`ReportDeliveryEnvelope`].
+    pub envelope: Vec<u8>,
+    /// The returned content's octets, if the report carries it.
+    pub returned_content: Option<Vec<u8>>,
+}
+
+/// Decodes a ReportDeliveryArgument and keeps its envelope and returned content as received.
+pub fn decode_report_delivery(bytes: &[u8]) -> Result<ReceivedReport, super::X411Error> {
+    let argument: ReportDeliveryArgument = super::decode(bytes)?;
+    let comps: Vec<RawComponent> = super::decode_components(bytes, Tag::SET)?;
+    let envelope = wrap(Tag::SET, comps.iter().filter(|c| c.tag != ctx(0)));
+    let returned_content = argument.returned_content.as_ref().map(|c| c.to_vec());
+    Ok(ReceivedReport {
+        argument,
+        envelope,
+        returned_content,
+    })
+}
+
 /// `ReportDeliveryResult ::= CHOICE { empty-result NULL, ..., extensions SET SIZE (1..MAX) OF
 /// ExtensionField }`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -586,6 +687,11 @@ pub struct Controls {
 }
 
 impl Controls {
+    /// `restrict`, TRUE (update) when absent (its DEFAULT).
+    pub fn effective_restrict(&self) -> bool {
+        self.restrict.unwrap_or(true)
+    }
+
     fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let mut out = Self::default();
         for c in comps {

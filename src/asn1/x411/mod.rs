@@ -6,6 +6,21 @@
 //! component by component so that unknown components from newer peers are skipped (see
 //! `ber.rs`). Every decoder accepts indefinite-length and non-minimal BER lengths.
 //! The ASN.1 text of exactly what is implemented here is in `schema/x411-mts.asn`.
+//!
+//! | operation (local code, [`op`]) | argument | result | errors ([`err`]) |
+//! | --- | --- | --- | --- |
+//! | MTS-bind (ROS bind `[16]`/`[17]`/`[18]`) | [`MTSBindArgument`] | [`MTSBindResult`] | [`MTSBindError`] |
+//! | message-delivery 5 | [`MessageDeliveryArgument`] | [`MessageDeliveryResult`] | delivery-control-violated, security-error ([`SecurityProblem`]), unsupported-critical-function |
+//! | report-delivery 6 | [`ReportDeliveryArgument`] | [`ReportDeliveryResult`] | as message-delivery |
+//! | delivery-control 2 (user → MTS) | [`DeliveryControlArgument`] | [`DeliveryControlResult`] | control-violates-registration, security-error, operation-refused ([`RefusedOperation`]) |
+//! | message-submission 3 | [`MessageSubmissionArgument`] | [`MessageSubmissionResult`] | submission-control-violated, element-of-service-not-subscribed, originator-invalid, recipient-improperly-specified ([`ImproperlySpecifiedRecipients`]), inconsistent-request, security-error, unsupported-critical-function, remote-bind-error |
+//! | probe-submission 4 | [`ProbeSubmissionArgument`] | [`ProbeSubmissionResult`] | as message-submission |
+//! | cancel-deferred-delivery 7 | [`CancelDeferredDeliveryArgument`] | NULL | deferred-delivery-cancellation-rejected, message-submission-identifier-invalid, remote-bind-error |
+//! | submission-control 2 (MTS → user) | [`SubmissionControlArgument`] | [`SubmissionControlResult`] | security-error, remote-bind-error |
+//! | change-credentials 8 | [`ChangeCredentialsArgument`] | NULL | new-credentials-unacceptable, old-credentials-incorrectly-specified, remote-bind-error, security-error |
+//!
+//! Operations are told apart by application context and direction, not by code alone
+//! (submission-control and delivery-control are both 2). Register (1) is not modelled.
 
 mod ber;
 pub mod bind;
@@ -44,6 +59,19 @@ pub fn decode<T: rasn::Decode>(bytes: &[u8]) -> Result<T, X411Error> {
         Ok(value)
     } else {
         Err(X411Error::TrailingData(rest.len()))
+    }
+}
+
+/// The components of the constructed value `bytes` (tagged `tag`), each as received.
+pub(crate) fn decode_components(
+    bytes: &[u8],
+    tag: rasn::types::Tag,
+) -> Result<Vec<ber::RawComponent>, X411Error> {
+    let mut decoder = rasn::ber::de::Decoder::new(bytes, rasn::ber::de::DecoderOptions::ber());
+    let comps = ber::components(&mut decoder, tag)?;
+    match decoder.remaining().len() {
+        0 => Ok(comps),
+        n => Err(X411Error::TrailingData(n)),
     }
 }
 

@@ -101,6 +101,11 @@ pub struct MessageSubmissionEnvelope {
 }
 
 impl MessageSubmissionEnvelope {
+    /// The priority, `normal` when absent (its DEFAULT).
+    pub fn effective_priority(&self) -> Priority {
+        self.priority.unwrap_or(Priority::Normal)
+    }
+
     fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let (mut originator, mut original, mut content_type, mut content_id) =
             (None, None, None, None);
@@ -169,7 +174,7 @@ pub struct MessageSubmissionArgument {
 
 /// `MessageSubmissionResult ::= SET { message-submission-identifier, message-submission-time
 /// [0], content-identifier OPTIONAL, extensions [1] DEFAULT {} }`; ProbeSubmissionResult has the
-/// same shape (probe-submission-identifier, probe-submission-time [0], …).
+/// same shape (probe-submission-identifier, `probe-submission-time [0]`, …).
 #[derive(AsnType, Encode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(set)]
 pub struct MessageSubmissionResult {
