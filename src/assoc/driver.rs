@@ -35,6 +35,8 @@ enum Setup {
     Responder {
         offered: Arc<Vec<AppContext>>,
         incoming: mpsc::UnboundedSender<IncomingBind>,
+        /// The T-selector peers must call; `None`: any.
+        tsel: Option<Bytes>,
     },
     /// Initiator: the context asked for and who waits for the AARE.
     Initiator {
@@ -138,6 +140,7 @@ impl Driver {
         transport_ref: u16,
         offered: Arc<Vec<AppContext>>,
         incoming: mpsc::UnboundedSender<IncomingBind>,
+        tsel: Option<Bytes>,
     ) -> Self {
         let mut supported = Vec::new();
         for c in offered.iter() {
@@ -159,7 +162,11 @@ impl Driver {
             peer,
             stack,
             settings,
-            Setup::Responder { offered, incoming },
+            Setup::Responder {
+                offered,
+                incoming,
+                tsel,
+            },
         )
     }
 
@@ -342,6 +349,18 @@ impl Driver {
     fn on_stack_event(&mut self, ev: StackEvent) {
         match ev {
             StackEvent::TransportConnected(cr) => {
+                if let Setup::Responder {
+                    tsel: Some(want), ..
+                } = &self.setup
+                    && cr.called_tsel.as_ref() != Some(want)
+                {
+                    // Not our TSAP: close before the CC goes out, as if nobody listened
+                    // there (class 0 has no way to name the cause once connected).
+                    tracing::info!(peer = %self.peer, called = ?cr.called_tsel, "connection refused: wrong T-selector");
+                    let _ = self.stack.take_output();
+                    self.finish(EndReason::LocalAbort);
+                    return;
+                }
                 self.calling_tsel = cr.calling_tsel;
                 self.called_tsel = cr.called_tsel;
             }
@@ -393,7 +412,10 @@ impl Driver {
     }
 
     fn on_indication(&mut self, ind: crate::osi::stack::AssociateIndication) {
-        let Setup::Responder { offered, incoming } = &self.setup else {
+        let Setup::Responder {
+            offered, incoming, ..
+        } = &self.setup
+        else {
             return;
         };
         let aarq = ind.aarq;

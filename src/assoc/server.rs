@@ -109,6 +109,18 @@ impl Server {
         offered: Vec<AppContext>,
         settings: Settings,
     ) -> Result<Server, AssocError> {
+        Server::bind_tsel(address, None, offered, settings).await
+    }
+
+    /// Like [`Server::bind`], but connections whose CR does not call `t_selector` are closed
+    /// before the CC (`None` or empty: any T-selector is accepted).
+    pub async fn bind_tsel(
+        address: SocketAddr,
+        t_selector: Option<Bytes>,
+        offered: Vec<AppContext>,
+        settings: Settings,
+    ) -> Result<Server, AssocError> {
+        let t_selector = t_selector.filter(|t| !t.is_empty());
         let listener = TcpListener::bind(address).await?;
         let local_addr = listener.local_addr()?;
         let (incoming_tx, incoming) = mpsc::unbounded_channel();
@@ -118,6 +130,7 @@ impl Server {
             listener,
             Arc::new(offered),
             settings.clone(),
+            t_selector,
             permits.clone(),
             incoming_tx,
             shutdown_rx,
@@ -133,14 +146,17 @@ impl Server {
         })
     }
 
-    /// Listens as a configured listener says (P7: ms-access 1988 and 1994; P3:
+    /// Listens as a configured listener says: its address, its T-selector (required of
+    /// callers unless empty) and its protocols (P7: ms-access 1988 and 1994; P3:
     /// mts-forced-access 1988 and 1994).
     pub async fn from_listener(
         listener: &config::Listener,
         settings: Settings,
     ) -> Result<Server, AssocError> {
-        Server::bind(
+        let tsel = Bytes::copy_from_slice(listener.t_selector.as_bytes());
+        Server::bind_tsel(
             listener.address,
+            Some(tsel),
             contexts_for(&listener.protocols),
             settings,
         )
@@ -187,6 +203,7 @@ async fn accept_loop(
     listener: TcpListener,
     offered: Arc<Vec<AppContext>>,
     settings: Settings,
+    t_selector: Option<Bytes>,
     permits: Arc<Semaphore>,
     incoming: mpsc::UnboundedSender<IncomingBind>,
     mut shutdown: watch::Receiver<bool>,
@@ -219,6 +236,7 @@ async fn accept_loop(
             next_ref,
             offered.clone(),
             incoming.clone(),
+            t_selector.clone(),
         );
         let rx = shutdown.clone();
         tokio::spawn(async move {

@@ -359,6 +359,35 @@ async fn responder_sees_selectors_and_bind_syntax() {
 }
 
 #[tokio::test]
+async fn listener_t_selector_is_required() {
+    let listener = mstore::config::Listener {
+        address: "127.0.0.1:0".parse().unwrap(),
+        t_selector: "3001".parse().unwrap(),
+        protocols: vec![mstore::config::Protocol::P7],
+    };
+    let mut server = Server::from_listener(&listener, settings()).await.unwrap();
+    let addr = server.local_addr();
+    let serve = tokio::spawn(async move {
+        let incoming = server.accept().await.unwrap();
+        assert_eq!(incoming.info().called_tsel.as_deref(), Some(&b"3001"[..]));
+        let assoc = incoming.accept(ms_bind_result());
+        (server, assoc)
+    });
+    let wrong = ConnectRequest::new(addr.to_string(), AppContext::MsAccess88, ms_bind("secret"))
+        .called_tsel(b"102")
+        .settings(settings());
+    let err = client::connect(wrong).await.unwrap_err();
+    assert!(
+        !matches!(err, ConnectError::BindRefused { .. }),
+        "closed before any AARE: {err:?}"
+    );
+    let (c, _) = client::connect(p7(addr, "secret")).await.unwrap();
+    let (server, _assoc) = serve.await.unwrap();
+    c.abort();
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn unoffered_context_is_refused_with_the_acse_diagnostic() {
     let srv = TestServer::start(vec![AppContext::MsAccess88], settings()).await;
     let err = client::connect(p3_forced(srv.addr, "secret"))
@@ -925,13 +954,7 @@ async fn real_p1_initiator_is_refused_and_the_server_keeps_serving() {
         .await
         .unwrap()
         .unwrap();
-    // Decoded by an independent initiator stack: an AARE rejecting the application context.
-    let mut stack = mstore::osi::stack::Stack::new(
-        mstore::osi::stack::Role::Initiator,
-        mstore::osi::Limits::default(),
-        vec![],
-        None,
-    );
+    // Decoded by the trace tool: an AARE rejecting the application context.
     let mut transcript = cc.to_vec();
     transcript.extend(rest);
     transcript.extend(&refusal);
@@ -949,7 +972,6 @@ async fn real_p1_initiator_is_refused_and_the_server_keeps_serving() {
     ] {
         assert!(text.text.contains(needle), "{needle}:\n{}", text.text);
     }
-    let _ = &mut stack;
     assert_server_still_serves(srv.addr).await;
     srv.stop().await;
 }
@@ -1146,8 +1168,16 @@ async fn tshark_dissects_our_p7_and_p3_exchanges() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let refused_log = log.lock().unwrap().clone();
     let text = tshark_dissect(&refused_log);
-    for needed in ["REFUSE (RF) SPDU", "aare", "rejected-permanent", "bind-error"] {
-        assert!(text.contains(needed), "tshark did not see {needed}:\n{text}");
+    for needed in [
+        "REFUSE (RF) SPDU",
+        "aare",
+        "rejected-permanent",
+        "bind-error",
+    ] {
+        assert!(
+            text.contains(needed),
+            "tshark did not see {needed}:\n{text}"
+        );
     }
     srv.stop().await;
 }
