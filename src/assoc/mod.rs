@@ -10,7 +10,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), mstore::assoc::AssocError> {
 //! use mstore::assoc::{AppContext, Event, Settings, server::Server};
-//! let server = Server::bind(
+//! let mut server = Server::bind(
 //!     "127.0.0.1:3001".parse().unwrap(),
 //!     vec![AppContext::MsAccess88, AppContext::MsAccess94],
 //!     Settings::default(),

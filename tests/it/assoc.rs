@@ -1181,3 +1181,44 @@ async fn tshark_dissects_our_p7_and_p3_exchanges() {
     }
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn responder_release_and_slow_bind_answer() {
+    let mut s = settings();
+    s.bind_timeout = Duration::from_millis(300);
+    let mut server = Server::bind(
+        "127.0.0.1:0".parse().unwrap(),
+        vec![AppContext::MsAccess88],
+        s,
+    )
+    .await
+    .unwrap();
+    let addr = server.local_addr();
+    // The store may release too (RLRQ in FN from the responder).
+    let client = tokio::spawn(client::connect(p7(addr, "secret")));
+    let assoc = server.accept().await.unwrap().accept(ms_bind_result());
+    let (mut c, _) = client.await.unwrap().unwrap();
+    assoc.release().await.unwrap();
+    assert!(matches!(
+        next_event(&mut c).await,
+        Event::End(EndReason::Released { by_peer: true })
+    ));
+    // A service that holds the bind past the bind timeout: refused (rejected-transient).
+    let client = tokio::spawn(client::connect(p7(addr, "secret")));
+    let held = server.accept().await.unwrap();
+    let err = client.await.unwrap().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ConnectError::BindRefused {
+                diagnostic: Diagnostic::User(acse::user_diag::NO_REASON),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // Answering afterwards is harmless: the association is already over.
+    let mut late = held.accept(ms_bind_result());
+    assert!(matches!(next_event(&mut late).await, Event::End(_)));
+    server.shutdown().await;
+}
