@@ -633,6 +633,16 @@ impl Driver {
                     let _ = reply.send(Err(AssocError::Refused("not bound".into())));
                     return;
                 }
+                // Invocations whose callers gave up (operation timeout, dropped future) free
+                // their slot here, so a peer that never answers cannot use up the limit.
+                let stack = &mut self.stack;
+                self.pending.retain(|id, w| {
+                    let keep = !w.is_closed();
+                    if !keep {
+                        stack.forget_invocation(*id);
+                    }
+                    keep
+                });
                 match self.stack.invoke(context_id, code, argument) {
                     Ok(id) => {
                         self.pending.insert(id, reply);

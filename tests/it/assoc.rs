@@ -1263,3 +1263,47 @@ async fn hostile_bytes_before_bind_close_only_that_connection() {
     srv.stop().await;
     srv2.stop().await;
 }
+
+#[tokio::test]
+async fn timed_out_invokes_free_their_slot() {
+    let mut server = Server::bind(
+        "127.0.0.1:0".parse().unwrap(),
+        vec![AppContext::MsAccess88],
+        settings(),
+    )
+    .await
+    .unwrap();
+    let addr = server.local_addr();
+    let mut s = settings();
+    s.osi.max_outstanding_invokes = 1;
+    s.operation_timeout = Duration::from_millis(200);
+    let client = tokio::spawn(client::connect(p7(addr, "secret").settings(s)));
+    let mut assoc = server.accept().await.unwrap().accept(ms_bind_result());
+    let (c, _) = client.await.unwrap().unwrap();
+    let arg = Some(Bytes::from_static(&[0x04, 0x00]));
+    // The store holds the first fetch past the client's operation timeout.
+    assert_eq!(
+        c.invoke(Operation::Fetch, arg.clone()).await,
+        Err(AssocError::Timeout)
+    );
+    let Event::Invoke(first) = next_event(&mut assoc).await else {
+        panic!()
+    };
+    // The single slot is free again: a second fetch goes out and is answered.
+    let h = c.handle();
+    let second = tokio::spawn(async move { h.invoke(Operation::Fetch, arg).await });
+    let Event::Invoke(inv) = next_event(&mut assoc).await else {
+        panic!()
+    };
+    // The late answer to the first is rejected by the client's ROSE, harmlessly.
+    first.result(None);
+    inv.result(Some(Bytes::from_static(&[0x04, 0x01, 0x02])));
+    assert_eq!(
+        second.await.unwrap(),
+        Ok(Outcome::Result(Some(Bytes::from_static(&[
+            0x04, 0x01, 0x02
+        ]))))
+    );
+    c.release().await.unwrap();
+    server.shutdown().await;
+}
