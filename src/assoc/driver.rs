@@ -253,7 +253,8 @@ impl Driver {
                 }
             }
         }
-        let _ = self.flush().await;
+        // The last abort or refusal gets a short chance only: the peer may not be reading.
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.flush()).await;
         let _ = tokio::time::timeout(Duration::from_secs(1), self.stream.shutdown()).await;
         self.close_out();
     }
@@ -607,7 +608,8 @@ impl Driver {
                 let ui = vec![RosBind::Result(result).to_external(self.bind_ctx)];
                 match self.stack.accept(acse::accept(&aarq, ui)) {
                     Ok(()) => {
-                        tracing::info!(peer = %self.peer, "association accepted");
+                        let ctx = self.info.as_ref().map(|i| i.application_context);
+                        tracing::info!(peer = %self.peer, context = ?ctx, "association accepted");
                         self.phase = Phase::Bound;
                         self.last_activity = Instant::now();
                     }

@@ -91,12 +91,24 @@ pub fn contexts_for(protocols: &[Protocol]) -> Vec<AppContext> {
     v
 }
 
+/// Starts a server's graceful shutdown: the listener closes, associations get the shutdown
+/// timeout to finish what is in flight, then they are aborted.
+#[derive(Debug, Clone)]
+pub struct ShutdownSignal(Arc<watch::Sender<bool>>);
+
+impl ShutdownSignal {
+    /// Triggers the shutdown (idempotent).
+    pub fn trigger(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
 /// A listening server: incoming binds come out of [`Server::accept`].
 #[derive(Debug)]
 pub struct Server {
     local_addr: SocketAddr,
     incoming: mpsc::UnboundedReceiver<IncomingBind>,
-    shutdown: watch::Sender<bool>,
+    shutdown: ShutdownSignal,
     accept_loop: JoinHandle<()>,
     permits: Arc<Semaphore>,
     settings: Settings,
@@ -139,7 +151,7 @@ impl Server {
         Ok(Server {
             local_addr,
             incoming,
-            shutdown,
+            shutdown: ShutdownSignal(Arc::new(shutdown)),
             accept_loop,
             permits,
             settings,
@@ -168,7 +180,14 @@ impl Server {
         self.local_addr
     }
 
-    /// The next association request; `None` once the server has shut down.
+    /// A signal another task can trigger to start the graceful shutdown (for example on
+    /// SIGTERM while this task waits in [`Server::accept`]).
+    pub fn shutdown_signal(&self) -> ShutdownSignal {
+        self.shutdown.clone()
+    }
+
+    /// The next association request; `None` once a shutdown was triggered and every
+    /// connection has ended.
     pub async fn accept(&mut self) -> Option<IncomingBind> {
         self.incoming.recv().await
     }
@@ -183,7 +202,7 @@ impl Server {
     /// Stops accepting connections, lets open associations finish their operations for up to
     /// the shutdown timeout, aborts the rest, and waits for every connection task.
     pub async fn shutdown(self) {
-        let _ = self.shutdown.send(true);
+        self.shutdown.trigger();
         let _ = self.accept_loop.await;
         let all = u32::try_from(self.settings.max_associations).unwrap_or(u32::MAX);
         // Every connection task holds a permit until it ends; the margin covers flushing the

@@ -912,6 +912,43 @@ async fn shutdown_ends_bound_associations() {
     assert!(TcpStream::connect(addr).await.is_err());
 }
 
+#[tokio::test]
+async fn shutdown_signal_from_another_task_ends_the_accept_loop() {
+    let mut server = Server::bind(
+        "127.0.0.1:0".parse().unwrap(),
+        vec![AppContext::MsAccess88],
+        settings(),
+    )
+    .await
+    .unwrap();
+    let addr = server.local_addr();
+    let signal = server.shutdown_signal();
+    let client = tokio::spawn(client::connect(p7(addr, "secret")));
+    let assoc = server.accept().await.unwrap().accept(ms_bind_result());
+    let (c, _) = client.await.unwrap().unwrap();
+    // An operation in flight when the signal comes is still answered.
+    let h = c.handle();
+    let fetch = tokio::spawn(async move {
+        h.invoke(Operation::Fetch, Some(Bytes::from_static(&[0x04, 0x00])))
+            .await
+    });
+    let mut assoc = assoc;
+    let Event::Invoke(inv) = next_event(&mut assoc).await else {
+        panic!()
+    };
+    signal.trigger();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    inv.result(Some(Bytes::from_static(&[0x04, 0x00])));
+    assert!(matches!(fetch.await.unwrap(), Ok(Outcome::Result(_))));
+    assert!(matches!(
+        next_event(&mut assoc).await,
+        Event::End(EndReason::Shutdown)
+    ));
+    let accepted = tokio::time::timeout(Duration::from_secs(5), server.accept()).await;
+    assert!(matches!(accepted, Ok(None)));
+    server.shutdown().await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The real P1 initiator against our server
 
