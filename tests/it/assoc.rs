@@ -1418,3 +1418,43 @@ async fn peer_invokes_beyond_the_limit_are_rejected() {
     server.shutdown().await;
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
 }
+
+/// The store's own P3 submission association (mts-access-94, the store initiating as
+/// MTS-user) against a fake MTA: submission code 3 reaches the MTA as message-submission.
+#[tokio::test]
+async fn mts_access_initiator_submits() {
+    let mut mta = TestServer::start(vec![AppContext::MtsAccess94], settings()).await;
+    let req = ConnectRequest::new(
+        mta.addr.to_string(),
+        AppContext::MtsAccess94,
+        mts_bind("secret"),
+    )
+    .settings(settings());
+    let (store, result) = client::connect(req).await.unwrap();
+    assert_eq!(result, mts_bind_result());
+    assert_eq!(store.info().side, Side::Consumer);
+    assert!(matches!(
+        mta.next().await,
+        Seen::Bound(AppContext::MtsAccess94, _)
+    ));
+    // The fake MTA rejects what it does not implement; what matters is how it was read.
+    let r = store
+        .invoke(
+            Operation::MessageSubmission,
+            Some(Bytes::from_static(&[0x30, 0x00])),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(r, Outcome::Rejected(_)));
+    assert!(matches!(
+        mta.next().await,
+        Seen::Invoked(Operation::MessageSubmission)
+    ));
+    // A store cannot deliver: message-delivery is the MTS's operation.
+    assert_eq!(
+        store.invoke(Operation::MessageDelivery, None).await,
+        Err(AssocError::NotAvailable(Operation::MessageDelivery))
+    );
+    store.release().await.unwrap();
+    mta.stop().await;
+}
