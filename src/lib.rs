@@ -9,6 +9,7 @@
 
 pub mod address;
 pub mod asn1;
+pub mod assoc;
 pub mod config;
 pub mod content;
 pub mod ctl;
