@@ -133,6 +133,7 @@ impl Settings {
             osi: crate::osi::Limits {
                 max_tsdu,
                 tpdu_size_code: code,
+                max_outstanding_invokes: l.max_outstanding_invokes as usize,
                 ..crate::osi::Limits::default()
             },
             max_associations: l.max_associations as usize,

@@ -172,6 +172,9 @@ pub struct Limits {
     pub max_filter_items: u32,
     /// Auto-alert and other registrations kept per user.
     pub max_registrations: u32,
+    /// ROSE operations outstanding at once on one association, in each direction; a peer
+    /// invoking more is rejected with resource-limitation (X.880).
+    pub max_outstanding_invokes: u32,
 }
 
 impl Default for Limits {
@@ -186,6 +189,7 @@ impl Default for Limits {
             max_fetch_entries: 100,
             max_filter_items: 256,
             max_registrations: 64,
+            max_outstanding_invokes: 64,
         }
     }
 }
@@ -195,7 +199,7 @@ impl Default for Limits {
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct Timeouts {
-    /// A bound association with no PDU for this long is released (AMHS terminals stay bound
+    /// A bound association with no PDU for this long is aborted (A-ABORT; nothing is lost, the peer may rebind) (AMHS terminals stay bound
     /// waiting for alerts, so this is long).
     #[serde(deserialize_with = "units::duration")]
     pub idle: Duration,
@@ -806,7 +810,7 @@ impl Resolver<'_> {
     }
 
     fn check_limits(&self, l: &Limits) -> Result<(), ConfigError> {
-        let positive: [(&str, u64); 8] = [
+        let positive: [(&str, u64); 9] = [
             ("limits.max-associations", l.max_associations.into()),
             (
                 "limits.max-associations-per-user",
@@ -818,6 +822,10 @@ impl Resolver<'_> {
             ("limits.max-fetch-entries", l.max_fetch_entries.into()),
             ("limits.max-filter-items", l.max_filter_items.into()),
             ("limits.max-registrations", l.max_registrations.into()),
+            (
+                "limits.max-outstanding-invokes",
+                l.max_outstanding_invokes.into(),
+            ),
         ];
         for (field, v) in positive {
             if v == 0 {
