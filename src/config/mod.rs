@@ -199,8 +199,8 @@ impl Default for Limits {
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct Timeouts {
-    /// A bound association with no PDU for this long is aborted (A-ABORT; nothing is lost, the peer may rebind) (AMHS terminals stay bound
-    /// waiting for alerts, so this is long).
+    /// A bound association with no PDU for this long is aborted; nothing is lost and the peer
+    /// may bind again (AMHS terminals stay bound waiting for alerts, so this is long).
     #[serde(deserialize_with = "units::duration")]
     pub idle: Duration,
     /// From TCP connect to a completed bind.
