@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "mstorectl", version, about = "Operate an mstore X.400 Message Store")]
+#[command(
+    name = "mstorectl",
+    version,
+    about = "Operate an mstore X.400 Message Store"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

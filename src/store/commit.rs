@@ -1,0 +1,164 @@
+//! Group commit for the delivery path (DESIGN.md §4: "one fsync serves many messages").
+//! Leader/follower batching, no timer: a delivery whose file is written joins the queue; if no
+//! commit is running it becomes the leader and commits the queue at once (so a lone delivery
+//! is never held back); deliveries that arrive while a commit runs wait and are committed
+//! together by the next leader — one directory fsync per directory and one redb commit for
+//! the whole batch.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{Condvar, Mutex};
+
+use super::error::{Result, StoreError};
+use super::format::MessageFile;
+use super::index::{self, EntryRow, RetrievalStatus};
+use super::{EntryKey, Store, fs::parent, lock_or_poisoned};
+
+/// One delivery waiting for its commit.
+#[derive(Debug)]
+pub(crate) struct Pending {
+    pub key: EntryKey,
+    pub row: EntryRow,
+    pub path: PathBuf,
+    pub status: RetrievalStatus,
+    /// Kept only when index extensions need the parsed file.
+    pub file: Option<MessageFile>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    queue: Vec<(u64, Pending)>,
+    next_ticket: u64,
+    results: HashMap<u64, Result<()>>,
+    leader: bool,
+    /// Keys of a failed batch whose rows may or may not have reached the index (an I/O error
+    /// during commit leaves that open): the next commit removes them to be sure.
+    orphans: Vec<EntryKey>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Committer {
+    state: Mutex<State>,
+    cv: Condvar,
+}
+
+/// Clears the leader flag even if the leader panics, so followers are not stranded.
+struct LeaderGuard<'a>(&'a Committer);
+
+impl Drop for LeaderGuard<'_> {
+    fn drop(&mut self) {
+        let mut st = lock_or_poisoned(&self.0.state);
+        st.leader = false;
+        self.0.cv.notify_all();
+    }
+}
+
+impl Committer {
+    /// Queues `p` and returns when it is durable (or its batch failed).
+    pub(crate) fn submit(&self, store: &Store, p: Pending) -> Result<()> {
+        let mut st = lock_or_poisoned(&self.state);
+        let ticket = st.next_ticket;
+        st.next_ticket += 1;
+        st.queue.push((ticket, p));
+        loop {
+            if let Some(r) = st.results.remove(&ticket) {
+                return r;
+            }
+            if !st.leader {
+                st.leader = true;
+                let batch = std::mem::take(&mut st.queue);
+                let orphans = std::mem::take(&mut st.orphans);
+                drop(st);
+                let guard = LeaderGuard(self);
+                let (outcome, failed_keys) = commit_batch(store, &batch, &orphans);
+                let mut st2 = lock_or_poisoned(&self.state);
+                st2.orphans.extend(failed_keys);
+                for (t, _) in &batch {
+                    st2.results.insert(*t, outcome.clone());
+                }
+                drop(st2);
+                drop(guard);
+                st = lock_or_poisoned(&self.state);
+                continue;
+            }
+            st = self.cv.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+/// Makes a batch durable: directory fsyncs (each directory once), then one redb commit.
+/// Returns the outcome for every member and, on failure, keys to clean from the index later.
+fn commit_batch(
+    store: &Store,
+    batch: &[(u64, Pending)],
+    orphans: &[EntryKey],
+) -> (Result<()>, Vec<EntryKey>) {
+    let dirs: BTreeSet<PathBuf> = batch
+        .iter()
+        .map(|(_, p)| parent(&p.path).to_path_buf())
+        .collect();
+    let fs = store.fs.as_ref();
+    let mut result = Ok(());
+    for d in &dirs {
+        if let Err(e) = fs.sync_dir(d) {
+            result = Err(StoreError::io("sync", d, e));
+            break;
+        }
+    }
+    if result.is_ok() {
+        result = store.with_db(|db| {
+            let txn = db.begin_write()?;
+            {
+                let mut entries = txn.open_table(index::ENTRIES)?;
+                for k in orphans {
+                    entries.remove(index::entry_key(&k.mailbox_id, k.class, k.seq))?;
+                    for x in &store.options.extensions {
+                        x.remove(&txn, k)?;
+                    }
+                }
+                for (_, p) in batch {
+                    let v = index::encode_value(&p.row)?;
+                    entries.insert(
+                        index::entry_key(&p.key.mailbox_id, p.key.class, p.key.seq),
+                        v.as_slice(),
+                    )?;
+                    if let Some(file) = &p.file {
+                        for x in &store.options.extensions {
+                            x.insert(&txn, &p.key, file, p.status)?;
+                        }
+                    }
+                }
+            }
+            txn.commit()?;
+            Ok(())
+        });
+        if let Err(e) = &result
+            && e.io_kind().is_some()
+        {
+            store.reset_db();
+        }
+    }
+    match result {
+        Ok(()) => (Ok(()), Vec::new()),
+        Err(e) => {
+            // The callers are told the delivery failed, so the files must not turn up later:
+            // remove them; what cannot be removed is left to the next open's scan.
+            for (_, p) in batch {
+                match fs.remove_file(&p.path) {
+                    Ok(()) => {}
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(_) => store.needs_scan.store(true, Ordering::Relaxed),
+                }
+            }
+            for d in &dirs {
+                if fs.sync_dir(d).is_err() {
+                    store.needs_scan.store(true, Ordering::Relaxed);
+                }
+            }
+            let mut keys: Vec<EntryKey> = batch.iter().map(|(_, p)| p.key.clone()).collect();
+            keys.extend(orphans.iter().cloned());
+            (Err(e), keys)
+        }
+    }
+}
