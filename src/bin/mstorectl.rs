@@ -16,11 +16,16 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Print the canonical form of an O/R address (and, with --hex, its ORName BER).
+    Address(mstore::ctl::address::AddressArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: mstore::ctl::CtlResult = match cli.command {};
+    let result: mstore::ctl::CtlResult = match cli.command {
+        Command::Address(args) => mstore::ctl::address::run(args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+pub mod address;
+
 /// How an operator command failed; decides the process exit status.
 #[derive(Debug)]
 pub enum CtlError {
