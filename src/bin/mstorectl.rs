@@ -19,12 +19,25 @@ struct Cli {
 enum Command {
     /// Print the canonical form of an O/R address (and, with --hex, its ORName BER).
     Address(mstore::ctl::address::AddressArgs),
+    /// Verify every message file's CRC and the agreement of index and files (exit 1 on
+    /// corruption or loss).
+    Check(mstore::ctl::store::CheckArgs),
+    /// Regenerate the index from the message files (every entry status new).
+    Rebuild(mstore::ctl::store::RebuildArgs),
+    /// Entries per mailbox, class and status, and bytes.
+    Stats(mstore::ctl::store::StatsArgs),
+    /// Raise sequence numbers (of one mailbox, or of all and of mailboxes created later).
+    Increment(mstore::ctl::store::IncrementArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: mstore::ctl::CtlResult = match cli.command {
         Command::Address(args) => mstore::ctl::address::run(args),
+        Command::Check(args) => mstore::ctl::store::check(args),
+        Command::Rebuild(args) => mstore::ctl::store::rebuild(args),
+        Command::Stats(args) => mstore::ctl::store::stats(args),
+        Command::Increment(args) => mstore::ctl::store::increment(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

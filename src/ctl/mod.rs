@@ -3,6 +3,7 @@
 use std::fmt;
 
 pub mod address;
+pub mod store;
 
 /// How an operator command failed; decides the process exit status.
 #[derive(Debug)]

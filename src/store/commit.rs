@@ -99,13 +99,7 @@ fn commit_batch(
         .map(|(_, p)| parent(&p.path).to_path_buf())
         .collect();
     let fs = store.fs.as_ref();
-    let mut result = Ok(());
-    for d in &dirs {
-        if let Err(e) = fs.sync_dir(d) {
-            result = Err(StoreError::io("sync", d, e));
-            break;
-        }
-    }
+    let mut result = sync_dirs(fs, &dirs);
     if result.is_ok() {
         result = store.with_db(|db| {
             let txn = db.begin_write()?;
@@ -161,4 +155,31 @@ fn commit_batch(
             (Err(e), keys)
         }
     }
+}
+
+/// Syncs each directory once. Several directories (deliveries to several mailboxes) are synced
+/// in parallel: each fsync waits on the disk, not the CPU, and they are independent.
+fn sync_dirs(fs: &dyn super::fs::FileSystem, dirs: &BTreeSet<PathBuf>) -> Result<()> {
+    if dirs.len() <= 1 {
+        for d in dirs {
+            fs.sync_dir(d).map_err(|e| StoreError::io("sync", d, e))?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = dirs
+            .iter()
+            .map(|d| s.spawn(move || fs.sync_dir(d).map_err(|e| StoreError::io("sync", d, e))))
+            .collect();
+        let mut r = Ok(());
+        for h in handles {
+            let one = h
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::Unusable("directory sync panicked".into())));
+            if r.is_ok() {
+                r = one;
+            }
+        }
+        r
+    })
 }

@@ -20,6 +20,7 @@ pub mod format;
 pub mod fs;
 pub mod index;
 pub mod offline;
+pub mod preload;
 mod recover;
 pub mod seq;
 
@@ -76,6 +77,18 @@ impl MailboxName {
     /// whatever characters the address holds.
     pub fn id(&self) -> String {
         mailbox_id(&self.canonical)
+    }
+}
+
+impl From<&crate::address::ORAddress> for MailboxName {
+    fn from(a: &crate::address::ORAddress) -> Self {
+        MailboxName::new(a.to_string(), a.canonical())
+    }
+}
+
+impl From<&crate::address::ORName> for MailboxName {
+    fn from(a: &crate::address::ORName) -> Self {
+        MailboxName::from(&a.address)
     }
 }
 
@@ -359,7 +372,11 @@ impl Store {
         ] {
             create_dir_durable(fs.as_ref(), &d).map_err(|e| StoreError::io("create", &d, e))?;
         }
-        let db = open_db(fs.as_ref(), &layout.index_file())?;
+        let index_file = layout.index_file();
+        let new_index = !fs
+            .exists(&index_file)
+            .map_err(|e| StoreError::io("stat", &index_file, e))?;
+        let db = open_db(fs.as_ref(), &index_file)?;
         if !options.extensions.is_empty() {
             let txn = db.begin_write()?;
             for x in &options.extensions {
@@ -376,7 +393,9 @@ impl Store {
                 ..RecoveryReport::default()
             }
         } else {
-            recover::recover(fs.as_ref(), &layout, &db, &options.extensions)?
+            let mut r = recover::recover(fs.as_ref(), &layout, &db, &options.extensions)?;
+            r.new_index = new_index;
+            r
         };
         recovery.log();
         let store = Store {

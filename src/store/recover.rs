@@ -20,6 +20,8 @@ use super::{EntryKey, IndexExtension, Layout, parse_entry_name, read_mailbox_tom
 pub struct RecoveryReport {
     /// The last shutdown was clean: nothing was scanned.
     pub clean: bool,
+    /// The index was created by this open (scanned in case files exist without it).
+    pub new_index: bool,
     /// Mailboxes scanned.
     pub mailboxes: u64,
     /// Message files seen.
@@ -43,6 +45,8 @@ impl RecoveryReport {
     pub fn log(&self) {
         if self.clean {
             tracing::info!("store: clean shutdown, no recovery needed");
+        } else if self.new_index && self.files == 0 {
+            tracing::info!("store: new index created");
         } else if self.corrupt > 0 || self.missing > 0 {
             tracing::error!(
                 mailboxes = self.mailboxes,
