@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use super::error::{Result, StoreError};
@@ -41,6 +41,9 @@ struct State {
 pub(crate) struct Committer {
     state: Mutex<State>,
     cv: Condvar,
+    /// Batches committed and entries in them (successful or not).
+    pub batches: AtomicU64,
+    pub entries: AtomicU64,
 }
 
 /// Clears the leader flag even if the leader panics, so followers are not stranded.
@@ -72,6 +75,9 @@ impl Committer {
                 drop(st);
                 let guard = LeaderGuard(self);
                 let (outcome, failed_keys) = commit_batch(store, &batch, &orphans);
+                self.batches.fetch_add(1, Ordering::Relaxed);
+                self.entries
+                    .fetch_add(batch.len() as u64, Ordering::Relaxed);
                 let mut st2 = lock_or_poisoned(&self.state);
                 st2.orphans.extend(failed_keys);
                 for (t, _) in &batch {
@@ -128,7 +134,7 @@ fn commit_batch(
             Ok(())
         });
         if let Err(e) = &result
-            && e.io_kind().is_some()
+            && e.is_index()
         {
             store.reset_db();
         }

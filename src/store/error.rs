@@ -92,6 +92,12 @@ impl StoreError {
         }
     }
 
+    /// True for an error of the redb index, after which its handle must be reopened (redb
+    /// refuses further use of a handle that saw an I/O error).
+    pub fn is_index(&self) -> bool {
+        matches!(self, StoreError::Index(_))
+    }
+
     /// The I/O error kind, if this is an I/O error (also through redb).
     pub fn io_kind(&self) -> Option<io::ErrorKind> {
         match self {

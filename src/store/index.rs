@@ -151,6 +151,23 @@ pub fn decode_value<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T> {
 
 /// Creates the tables and records the schema version if the index is new; refuses a newer one.
 pub fn init(db: &redb::Database) -> Result<()> {
+    {
+        // The usual case writes nothing, so opening for reads works on a full disk.
+        use redb::ReadableDatabase;
+        let txn = db.begin_read()?;
+        if let Ok(meta) = txn.open_table(META)
+            && let Some(v) = meta.get(META_SCHEMA)?
+        {
+            let found = schema_from_bytes(v.value());
+            if found > SCHEMA_VERSION {
+                return Err(StoreError::SchemaTooNew {
+                    found,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+            return Ok(());
+        }
+    }
     let txn = db.begin_write()?;
     {
         let mut meta = txn.open_table(META)?;

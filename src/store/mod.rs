@@ -419,6 +419,15 @@ impl Store {
         &self.recovery
     }
 
+    /// Group commits so far and the entries they carried: entries / batches is how many
+    /// deliveries shared each directory sync and index commit.
+    pub fn commit_stats(&self) -> (u64, u64) {
+        (
+            self.committer.batches.load(Ordering::Relaxed),
+            self.committer.entries.load(Ordering::Relaxed),
+        )
+    }
+
     /// The data directory's layout.
     pub fn layout(&self) -> &Layout {
         &self.layout
@@ -527,7 +536,7 @@ impl Store {
             Ok(())
         });
         if let Err(e) = r {
-            if e.io_kind().is_some() {
+            if e.is_index() {
                 self.reset_db();
             }
             return Err(e);
@@ -711,7 +720,7 @@ impl Store {
             Ok(())
         });
         if let Err(e) = &r
-            && e.io_kind().is_some()
+            && e.is_index()
         {
             self.reset_db();
         }
@@ -742,7 +751,7 @@ impl Store {
             Ok(())
         });
         if let Err(e) = &r
-            && e.io_kind().is_some()
+            && e.is_index()
         {
             self.reset_db();
         }

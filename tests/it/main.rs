@@ -1,0 +1,3 @@
+//! mstore's integration tests: one binary (hickory-dns style), one module per area.
+
+mod store;
