@@ -114,7 +114,11 @@ fn delivery(c: &mut Criterion) {
     let store = Store::open(dir.path()).expect("open");
     let owners: Vec<MailboxName> = (0..8).map(owner).collect();
     g.bench_function("durable_1_writer", |b| {
-        b.iter(|| store.deliver(&owners[0], b"\x31\x00", &content).expect("deliver"));
+        b.iter(|| {
+            store
+                .deliver(&owners[0], b"\x31\x00", &content)
+                .expect("deliver")
+        });
     });
     let before = store.commit_stats();
     g.bench_function("durable_8_writers", |b| {

@@ -1,19 +1,25 @@
 //! Group commit for the delivery path (DESIGN.md §4: "one fsync serves many messages").
-//! Leader/follower batching, no timer: a delivery whose file is written joins the queue; if no
-//! commit is running it becomes the leader and commits the queue at once (so a lone delivery
-//! is never held back); deliveries that arrive while a commit runs wait and are committed
-//! together by the next leader — one directory fsync per directory and one redb commit for
-//! the whole batch.
+//!
+//! Two shared steps follow a delivery's own file write + fsync + rename:
+//! - the directory fsync, coalesced per directory ([`DirSyncer`]): a writer needs a sync that
+//!   *started* after its rename; if one is running it waits for it to end and the next one
+//!   (started by whoever comes first) serves everyone who arrived meanwhile. Syncs of
+//!   different directories (different mailboxes) run in parallel, in the writers' threads;
+//! - the redb commit ([`Committer`]), leader/follower with no timer: a delivery joins the
+//!   queue; if no commit is running it becomes the leader and commits the queue at once (so a
+//!   lone delivery is never held back); deliveries that arrive during a commit are committed
+//!   together by the next leader, with one fsync of the index.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use super::error::{Result, StoreError};
 use super::format::MessageFile;
+use super::fs::{FileSystem, parent};
 use super::index::{self, EntryRow, RetrievalStatus};
-use super::{EntryKey, Store, fs::parent, lock_or_poisoned};
+use super::{EntryKey, Store, lock_or_poisoned};
 
 /// One delivery waiting for its commit.
 #[derive(Debug)]
@@ -105,7 +111,8 @@ fn commit_batch(
         .map(|(_, p)| parent(&p.path).to_path_buf())
         .collect();
     let fs = store.fs.as_ref();
-    let mut result = sync_dirs(fs, &dirs);
+    // The directories were synced by the writers (DirSyncer) before they queued.
+    let mut result = Ok(());
     if result.is_ok() {
         result = store.with_db(|db| {
             let txn = db.begin_write()?;
@@ -163,29 +170,79 @@ fn commit_batch(
     }
 }
 
-/// Syncs each directory once. Several directories (deliveries to several mailboxes) are synced
-/// in parallel: each fsync waits on the disk, not the CPU, and they are independent.
-fn sync_dirs(fs: &dyn super::fs::FileSystem, dirs: &BTreeSet<PathBuf>) -> Result<()> {
-    if dirs.len() <= 1 {
-        for d in dirs {
-            fs.sync_dir(d).map_err(|e| StoreError::io("sync", d, e))?;
+/// Coalesces directory fsyncs per directory (see the module documentation).
+#[derive(Debug, Default)]
+pub(crate) struct DirSyncer {
+    dirs: Mutex<HashMap<PathBuf, Arc<DirState>>>,
+}
+
+#[derive(Debug, Default)]
+struct DirState {
+    m: Mutex<DirGen>,
+    cv: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct DirGen {
+    /// Renames that asked for a sync so far.
+    requested: u64,
+    /// Every request up to this one is durable.
+    synced: u64,
+    /// A sync is running.
+    running: bool,
+    /// The last failed sync, and the last request it was meant to cover.
+    failed: Option<(u64, StoreError)>,
+}
+
+/// Clears `running` if the syncing thread panics, so waiters are not stranded.
+struct RunningGuard<'a>(&'a DirState, bool);
+
+impl Drop for RunningGuard<'_> {
+    fn drop(&mut self) {
+        if self.1 {
+            let mut g = lock_or_poisoned(&self.0.m);
+            g.running = false;
+            self.0.cv.notify_all();
         }
-        return Ok(());
     }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = dirs
-            .iter()
-            .map(|d| s.spawn(move || fs.sync_dir(d).map_err(|e| StoreError::io("sync", d, e))))
-            .collect();
-        let mut r = Ok(());
-        for h in handles {
-            let one = h
-                .join()
-                .unwrap_or_else(|_| Err(StoreError::Unusable("directory sync panicked".into())));
-            if r.is_ok() {
-                r = one;
+}
+
+impl DirSyncer {
+    /// Returns once a sync of `dir` that started after this call has completed.
+    pub(crate) fn sync(&self, fs: &dyn FileSystem, dir: &Path) -> Result<()> {
+        let st = lock_or_poisoned(&self.dirs)
+            .entry(dir.to_path_buf())
+            .or_default()
+            .clone();
+        let mut g = lock_or_poisoned(&st.m);
+        g.requested += 1;
+        let me = g.requested;
+        loop {
+            if g.synced >= me {
+                return Ok(());
             }
+            if let Some((upto, e)) = &g.failed
+                && *upto >= me
+            {
+                return Err(e.clone());
+            }
+            if !g.running {
+                g.running = true;
+                let target = g.requested;
+                drop(g);
+                let mut guard = RunningGuard(&st, true);
+                let r = fs.sync_dir(dir);
+                g = lock_or_poisoned(&st.m);
+                guard.1 = false;
+                g.running = false;
+                match r {
+                    Ok(()) => g.synced = g.synced.max(target),
+                    Err(e) => g.failed = Some((target, StoreError::io("sync", dir, e))),
+                }
+                st.cv.notify_all();
+                continue;
+            }
+            g = st.cv.wait(g).unwrap_or_else(|p| p.into_inner());
         }
-        r
-    })
+    }
 }

@@ -40,7 +40,7 @@ pub use fs::{FileSystem, RealFs};
 pub use index::{EntryRow, MailboxRow, RetrievalStatus};
 pub use recover::RecoveryReport;
 
-use commit::{Committer, Pending};
+use commit::{Committer, DirSyncer, Pending};
 use fs::{DynBackend, LockGuard, create_dir_durable, write_atomic};
 use seq::SeqAlloc;
 
@@ -305,6 +305,7 @@ pub struct Store {
     db: RwLock<Option<redb::Database>>,
     mailboxes: Mutex<HashMap<String, Arc<Mailbox>>>,
     committer: Committer,
+    dir_syncer: DirSyncer,
     options: StoreOptions,
     /// Something may be on disk that the index lacks (a failed commit whose files could not be
     /// removed): the next open must scan, so the clean marker is not written.
@@ -404,6 +405,7 @@ impl Store {
             db: RwLock::new(Some(db)),
             mailboxes: Mutex::new(HashMap::new()),
             committer: Committer::default(),
+            dir_syncer: DirSyncer::default(),
             options,
             needs_scan: AtomicBool::new(false),
             recovery,
@@ -609,6 +611,15 @@ impl Store {
             // The temp file is a leftover recovery would remove anyway; try now. The sequence
             // number stays used: numbers are never reused.
             if fs.remove_file(&tmp).is_err() && fs.exists(&tmp).unwrap_or(true) {
+                self.needs_scan.store(true, Ordering::Relaxed);
+            }
+            return Err(e);
+        }
+        let dir = fs::parent(&path).to_path_buf();
+        if let Err(e) = self.dir_syncer.sync(fs, &dir) {
+            // Not acknowledged, so it must not turn up later: remove it, or leave it to the
+            // next open's scan if even that fails.
+            if fs.remove_file(&path).is_err() || fs.sync_dir(&dir).is_err() {
                 self.needs_scan.store(true, Ordering::Relaxed);
             }
             return Err(e);
