@@ -41,6 +41,31 @@ struct State {
     /// Keys of a failed batch whose rows may or may not have reached the index (an I/O error
     /// during commit leaves that open): the next commit removes them to be sure.
     orphans: Vec<EntryKey>,
+    /// Deliveries writing their file right now, by start number.
+    writing: BTreeSet<u64>,
+    next_start: u64,
+    /// Start number at the time the oldest queued delivery was queued: writers that started
+    /// before it are worth waiting for, later ones are not (so a stream of new deliveries can
+    /// never hold a queued one back for more than one file write).
+    queue_mark: u64,
+}
+
+/// A delivery between "sequence number allocated" and "queued for commit": the next leader
+/// waits for it, as its file write and fsync are already under way. Dropped without
+/// [`Committer::submit`] (the write failed), it stops counting.
+#[derive(Debug)]
+pub(crate) struct InFlight<'a> {
+    c: &'a Committer,
+    id: u64,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut st = lock_or_poisoned(&self.c.state);
+        if st.writing.remove(&self.id) {
+            self.c.cv.notify_all();
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -64,17 +89,37 @@ impl Drop for LeaderGuard<'_> {
 }
 
 impl Committer {
-    /// Queues `p` and returns when it is durable (or its batch failed).
-    pub(crate) fn submit(&self, store: &Store, p: Pending) -> Result<()> {
+    /// Registers a delivery that is about to write its file.
+    pub(crate) fn begin(&self) -> InFlight<'_> {
         let mut st = lock_or_poisoned(&self.state);
+        let id = st.next_start;
+        st.next_start += 1;
+        st.writing.insert(id);
+        InFlight { c: self, id }
+    }
+
+    /// Queues `p` and returns when it is durable (or its batch failed).
+    pub(crate) fn submit(&self, store: &Store, p: Pending, flight: InFlight<'_>) -> Result<()> {
+        let mut st = lock_or_poisoned(&self.state);
+        st.writing.remove(&flight.id);
+        // Its Drop would take the lock held here; nothing else is left to release.
+        std::mem::forget(flight);
         let ticket = st.next_ticket;
         st.next_ticket += 1;
+        if st.queue.is_empty() {
+            st.queue_mark = st.next_start;
+        }
         st.queue.push((ticket, p));
+        self.cv.notify_all();
         loop {
             if let Some(r) = st.results.remove(&ticket) {
                 return r;
             }
-            if !st.leader {
+            // Lead when no commit runs, unless deliveries that started before the oldest
+            // queued one are still writing: they join this batch instead of the next. A lone
+            // delivery has nobody to wait for.
+            let company_coming = st.writing.first().is_some_and(|&w| w < st.queue_mark);
+            if !st.leader && !st.queue.is_empty() && !company_coming {
                 st.leader = true;
                 let batch = std::mem::take(&mut st.queue);
                 let orphans = std::mem::take(&mut st.orphans);

@@ -584,6 +584,7 @@ impl Store {
             mb.touched.store(true, Ordering::Relaxed);
             s
         };
+        let flight = self.committer.begin();
         let file = MessageFile {
             seq,
             class: entry.class,
@@ -651,7 +652,7 @@ impl Store {
                 Some(file)
             },
         };
-        self.committer.submit(self, pending)?;
+        self.committer.submit(self, pending, flight)?;
         Ok(Delivered {
             key,
             file_size: bytes.len() as u64,
