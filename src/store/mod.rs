@@ -829,3 +829,61 @@ impl Drop for Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailbox_id_is_fnv1a_128_of_the_matching_key() {
+        // Computed independently (Python, FNV-1a 128 reference constants).
+        assert_eq!(
+            mailbox_id("C=XX;A=ICAO;P=TEST;O=ORG;CN=USER1"),
+            "fac3e467dc497b30ab970b2415d7ddca"
+        );
+        assert_eq!(mailbox_id(""), "6c62272e07bb014262b821756295c58d");
+    }
+
+    #[test]
+    fn entry_names() {
+        assert_eq!(parse_entry_name("1.msg"), Some(1));
+        assert_eq!(parse_entry_name("2147483647.msg"), Some(format::MAX_SEQ));
+        for bad in [
+            "0.msg",
+            "007.msg",
+            "2147483648.msg",
+            "1.msg.tmp",
+            ".msg",
+            "+1.msg",
+            "1.MSG",
+            "mailbox.toml",
+        ] {
+            assert_eq!(parse_entry_name(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn sequence_numbers_are_reserved_in_blocks() {
+        let fs = faults::PowerCutFs::new(1);
+        let data = Path::new("/d");
+        fs.create_dir_all(&seq::seq_dir(data)).unwrap();
+        let mut a = SeqAlloc::new(seq::HighWater::default());
+        let before = fs.ops();
+        for want in 1..=10 {
+            assert_eq!(a.next(&fs, data, "m", EntryClass::Inbox, 4).unwrap(), want);
+        }
+        // 10 numbers in blocks of 4: three durable writes of the mark, 5 operations each
+        // (remove-if-any is not an operation here; create, write, fsync, rename, dir sync).
+        assert_eq!(fs.ops() - before, 3 * 5);
+        assert_eq!(seq::read_hwm(&fs, data, "m").unwrap().inbox, 12);
+        assert_eq!(a.next(&fs, data, "m", EntryClass::Outbox, 4).unwrap(), 1);
+        let mut full = SeqAlloc::new(seq::HighWater {
+            inbox: format::MAX_SEQ,
+            outbox: 0,
+        });
+        assert!(matches!(
+            full.next(&fs, data, "m", EntryClass::Inbox, 4),
+            Err(StoreError::SequenceExhausted(_))
+        ));
+    }
+}
