@@ -601,8 +601,16 @@ impl Store {
         })?;
         let tmp = fs::tmp_path(&path);
         let fs = self.fs.as_ref();
-        let written = fs
-            .write_new_synced(&tmp, &bytes)
+        let mut first = fs.write_new_synced(&tmp, &bytes);
+        if let Err(e) = &first
+            && e.kind() == std::io::ErrorKind::NotFound
+        {
+            // A class directory lost (e.g. an empty one not kept by a copy): make it again.
+            let cdir = self.layout.class_dir(&mb.id, entry.class);
+            create_dir_durable(fs, &cdir).map_err(|e| StoreError::io("create", &cdir, e))?;
+            first = fs.write_new_synced(&tmp, &bytes);
+        }
+        let written = first
             .map_err(|e| StoreError::io("write", &tmp, e))
             .and_then(|()| {
                 fs.rename(&tmp, &path)

@@ -663,3 +663,61 @@ fn clean_open_does_not_scan_and_crash_leftovers_are_recovered() {
     let rep = offline::check(&RealFs, data, &mut |_| {}).unwrap();
     assert!(rep.ok() && rep.recoverable.is_empty(), "{rep:?}");
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dst = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), &dst).unwrap();
+        }
+    }
+}
+
+#[test]
+fn version_1_store_opens_checks_and_takes_deliveries() {
+    // Written by `mstore-bench preload --messages 6 --mailboxes 2 --size 100
+    // --new-fraction 0.5 --seed 1` with index schema version 1 (migrations/README.md).
+    let fixture = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/v1/store"));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(fixture, &data);
+    let rep = offline::check(&RealFs, &data, &mut |_| {}).unwrap();
+    assert!(rep.ok() && rep.recoverable.is_empty(), "{rep:?}");
+    assert_eq!((rep.mailboxes, rep.files, rep.rows), (2, 6, 6));
+    let st = offline::stats(&RealFs, &data).unwrap();
+    assert_eq!(st.totals.all.entries, 6);
+    assert_eq!(st.totals.all.new, 4);
+    let store = Store::open(&data).unwrap();
+    assert!(store.recovery().clean);
+    for (id, row) in store.mailboxes() {
+        let rows = store.entries(&id, EntryClass::Inbox).unwrap();
+        assert_eq!(rows.len(), 3);
+        for (seq, _) in rows {
+            let key = EntryKey {
+                mailbox_id: id.clone(),
+                class: EntryClass::Inbox,
+                seq,
+            };
+            assert_eq!(store.read(&key).unwrap().seq, seq);
+        }
+        let a: mstore::address::ORAddress = row.address.parse().unwrap();
+        let who = MailboxName::from(&a);
+        assert_eq!(who.id(), id);
+        assert_eq!(store.deliver(&who, b"", b"new").unwrap().key.seq, 4);
+        let d = store
+            .add_entry(
+                &who,
+                NewEntry {
+                    class: EntryClass::Outbox,
+                    entry_type: EntryType::SubmittedMessage,
+                    ..NewEntry::delivery(b"", b"sent")
+                },
+            )
+            .unwrap();
+        assert_eq!(d.key.seq, 1);
+    }
+}
