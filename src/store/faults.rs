@@ -383,7 +383,6 @@ impl FileSystem for PowerCutFs {
             fs: self.clone(),
             ino,
             generation: s.generation,
-            dir: parent(path).to_path_buf(),
         }))
     }
 
@@ -397,7 +396,6 @@ struct SimBackend {
     fs: PowerCutFs,
     ino: Inode,
     generation: u64,
-    dir: PathBuf,
 }
 
 impl fmt::Debug for SimBackend {
@@ -455,10 +453,7 @@ impl StorageBackend for SimBackend {
         PowerCutFs::tick(&mut s)?;
         let f = s.files.entry(self.ino).or_default();
         f.durable = f.current.clone();
-        // The index file's own name was made durable when its directory was synced at creation;
-        // make sure of it here too, as a real fsync of a new file plus its directory would.
-        let dir = self.dir.clone();
-        PowerCutFs::sync_dir_locked(&mut s, &dir);
+        // Like fdatasync: the file's name is not made durable (its directory sync does that).
         Ok(())
     }
 

@@ -339,8 +339,32 @@ pub(crate) fn take_lock(fs: &dyn FileSystem, layout: &Layout) -> Result<LockGuar
     }
 }
 
-/// Opens (creating if absent) the redb index at `path`.
+/// Opens (creating if absent) the redb index at `path`. A new index is initialized under a
+/// temp name and renamed into place, so a crash during creation never leaves a half-made
+/// file that redb would refuse to open.
 pub(crate) fn open_db(fs: &dyn FileSystem, path: &Path) -> Result<redb::Database> {
+    if !fs
+        .exists(path)
+        .map_err(|e| StoreError::io("stat", path, e))?
+    {
+        let tmp = fs::tmp_path(path);
+        match fs.remove_file(&tmp) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::io("remove", &tmp, e)),
+        }
+        let backend = fs
+            .open_index(&tmp)
+            .map_err(|e| StoreError::io("create", &tmp, e))?;
+        let db = redb::Builder::new().create_with_backend(DynBackend(backend))?;
+        index::init(&db)?;
+        drop(db);
+        fs.rename(&tmp, path)
+            .map_err(|e| StoreError::io("rename", &tmp, e))?;
+        let dir = fs::parent(path);
+        fs.sync_dir(dir)
+            .map_err(|e| StoreError::io("sync", dir, e))?;
+    }
     let backend = fs
         .open_index(path)
         .map_err(|e| StoreError::io("open", path, e))?;

@@ -82,7 +82,12 @@ fn open_sim(fs: &PowerCutFs, data: &Path) -> Store {
 fn power_failure_at_random_points_keeps_every_acknowledged_delivery() {
     let data = PathBuf::from("/data");
     let mut total_acked = 0;
-    for seed in 0..24u64 {
+    // More seeds for a soak run: MSTORE_POWER_SEEDS=1000 cargo test --test it power_failure
+    let seeds: u64 = std::env::var("MSTORE_POWER_SEEDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24);
+    for seed in 0..seeds {
         let fs = PowerCutFs::new(seed);
         let mut rng = StdRng::seed_from_u64(seed * 7919 + 1);
         let acked = Arc::new(Mutex::new(Vec::<Acked>::new()));
