@@ -179,7 +179,7 @@ fn sigkill_during_preload_loses_nothing_acknowledged() {
     let data = dir.path().join("data");
     let mut rng = StdRng::seed_from_u64(0x5161_4b11);
     let mut delivered: Vec<(String, String, u32, u32)> = Vec::new();
-    for round in 0..4 {
+    for round in 0..6 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mstore-bench"))
             .args(["preload", "--data"])
             .arg(&data)
@@ -215,7 +215,7 @@ fn sigkill_during_preload_loses_nothing_acknowledged() {
         let wait = if round == 0 {
             rng.gen_range(300..700)
         } else {
-            rng.gen_range(20..600)
+            rng.gen_range(20..400)
         };
         std::thread::sleep(Duration::from_millis(wait));
         child.kill().unwrap(); // SIGKILL on Unix
