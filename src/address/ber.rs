@@ -103,16 +103,20 @@ impl<'a> Reader<'a> {
         let constructed = first & 0x20 != 0;
         let mut number = u32::from(first & 0x1f);
         if number == 0x1f {
+            // High tag number: base-128 octets, the last without bit 8. Four are plenty (no
+            // O/R address tag needs more than one) and keep the number within u32.
             number = 0;
-            for i in 0.. {
-                if i == 4 {
-                    return Err(err("BER", "tag number too large"));
-                }
+            let mut last = false;
+            for _ in 0..4 {
                 let b = self.byte()?;
                 number = (number << 7) | u32::from(b & 0x7f);
                 if b & 0x80 == 0 {
+                    last = true;
                     break;
                 }
+            }
+            if !last {
+                return Err(err("BER", "tag number too large"));
             }
         }
         let len_byte = self.byte()?;
@@ -222,12 +226,15 @@ pub(crate) fn string_to_octets(s: &str) -> Vec<u8> {
     out
 }
 
-/// Decodes a string value whose contents must satisfy `check` and fit `max` characters.
+/// Decodes a string value of `min..=max` octets.
+///
+/// The octets are not checked against the string type's character set: real products put
+/// characters such as `_` into PrintableStrings, and refusing a whole delivery over that helps
+/// nobody. The octets are kept as sent, and the text form escapes what the type does not allow.
 fn read_string(
     r: &Reader<'_>,
     tlv: &Tlv<'_>,
     segment_id: u8,
-    kind: limits::Kind,
     min: usize,
     max: usize,
     context: &'static str,
@@ -235,9 +242,6 @@ fn read_string(
     let octets = string_octets(r, tlv, segment_id, context)?;
     if octets.len() < min || octets.len() > max {
         return Err(err(context, "string length out of bounds"));
-    }
-    if !octets.iter().all(|&b| kind.allows(b)) {
-        return Err(err(context, "character not allowed in this string type"));
     }
     Ok(octets_to_string(&octets))
 }
@@ -257,19 +261,12 @@ fn read_numeric_or_printable(
     }
     match s.id() {
         Some(T_NUMERIC) | Some(0x32) => Ok(DomainName::Numeric(read_string(
-            &inner,
-            &s,
-            T_NUMERIC,
-            limits::Kind::Numeric,
-            min,
-            max,
-            context,
+            &inner, &s, T_NUMERIC, min, max, context,
         )?)),
         Some(T_PRINTABLE) | Some(0x33) => Ok(DomainName::Printable(read_string(
             &inner,
             &s,
             T_PRINTABLE,
-            limits::Kind::Printable,
             min,
             max,
             context,
@@ -282,7 +279,6 @@ fn read_personal_name(
     r: &Reader<'_>,
     tlv: &Tlv<'_>,
     segment: u8,
-    kind: limits::Kind,
     context: &'static str,
 ) -> Result<PersonalName, AddressError> {
     let mut inner = r.inner(tlv)?;
@@ -307,7 +303,7 @@ fn read_personal_name(
         if slot.is_some() {
             return Err(err(context, "component repeated"));
         }
-        *slot = Some(read_string(&inner, &t, segment, kind, 1, max, context)?);
+        *slot = Some(read_string(&inner, &t, segment, 1, max, context)?);
     }
     let [surname, given_name, initials, generation_qualifier] = parts;
     Ok(PersonalName {
@@ -322,7 +318,6 @@ fn read_string_sequence(
     r: &Reader<'_>,
     tlv: &Tlv<'_>,
     id: u8,
-    kind: limits::Kind,
     context: &'static str,
 ) -> Result<Vec<String>, AddressError> {
     let mut inner = r.inner(tlv)?;
@@ -332,15 +327,7 @@ fn read_string_sequence(
         if t.id() != Some(id) && t.id() != Some(id | 0x20) {
             return Err(err(context, "unexpected tag"));
         }
-        out.push(read_string(
-            &inner,
-            &t,
-            id,
-            kind,
-            1,
-            limits::OU_NAME,
-            context,
-        )?);
+        out.push(read_string(&inner, &t, id, 1, limits::OU_NAME, context)?);
     }
     if out.is_empty() || out.len() > limits::ORGANIZATIONAL_UNITS {
         return Err(err(
@@ -355,7 +342,6 @@ fn read_dda_sequence(
     r: &Reader<'_>,
     tlv: &Tlv<'_>,
     id: u8,
-    kind: limits::Kind,
     context: &'static str,
 ) -> Result<Vec<DomainDefinedAttribute>, AddressError> {
     let mut inner = r.inner(tlv)?;
@@ -367,12 +353,12 @@ fn read_dda_sequence(
         if t.id() != Some(id) && t.id() != Some(id | 0x20) {
             return Err(err(context, "unexpected tag"));
         }
-        let attr_type = read_string(&p, &t, id, kind, 1, limits::DDA_TYPE, context)?;
+        let attr_type = read_string(&p, &t, id, 1, limits::DDA_TYPE, context)?;
         let v = p.read()?;
         if v.id() != Some(id) && v.id() != Some(id | 0x20) {
             return Err(err(context, "unexpected tag"));
         }
-        let value = read_string(&p, &v, id, kind, 1, limits::DDA_VALUE, context)?;
+        let value = read_string(&p, &v, id, 1, limits::DDA_VALUE, context)?;
         if !p.is_empty() {
             return Err(err(context, "trailing data"));
         }
@@ -399,13 +385,8 @@ pub(crate) fn decode_contents(
     decode_bisa(&r, &bisa, &mut a)?;
     if r.peek_id() == Some(T_SEQUENCE) {
         let t = r.read()?;
-        a.domain_defined = read_dda_sequence(
-            &r,
-            &t,
-            T_PRINTABLE,
-            limits::Kind::Printable,
-            "built-in-domain-defined-attributes",
-        )?;
+        a.domain_defined =
+            read_dda_sequence(&r, &t, T_PRINTABLE, "built-in-domain-defined-attributes")?;
     }
     if r.peek_id() == Some(T_SET) {
         let t = r.read()?;
@@ -461,10 +442,10 @@ fn decode_bisa(r: &Reader<'_>, bisa: &Tlv<'_>, a: &mut ORAddress) -> Result<(), 
             0 => {
                 let c = read_numeric_or_printable(&inner, &t, 2, 3, "country-name")?;
                 a.country = Some(match c {
-                    DomainName::Numeric(s) if s.len() == limits::COUNTRY_NUMERIC => {
+                    DomainName::Numeric(s) if s.chars().count() == limits::COUNTRY_NUMERIC => {
                         CountryName::X121DccCode(s)
                     }
-                    DomainName::Printable(s) if s.len() == limits::COUNTRY_ALPHA => {
+                    DomainName::Printable(s) if s.chars().count() == limits::COUNTRY_ALPHA => {
                         CountryName::Iso3166Alpha2(s)
                     }
                     _ => return Err(err("country-name", "wrong length")),
@@ -484,7 +465,6 @@ fn decode_bisa(r: &Reader<'_>, bisa: &Tlv<'_>, a: &mut ORAddress) -> Result<(), 
                     &inner,
                     &t,
                     T_NUMERIC,
-                    limits::Kind::Numeric,
                     1,
                     limits::X121_ADDRESS,
                     "network-address",
@@ -495,7 +475,6 @@ fn decode_bisa(r: &Reader<'_>, bisa: &Tlv<'_>, a: &mut ORAddress) -> Result<(), 
                     &inner,
                     &t,
                     T_PRINTABLE,
-                    limits::Kind::Printable,
                     1,
                     limits::TERMINAL_ID,
                     "terminal-identifier",
@@ -515,7 +494,6 @@ fn decode_bisa(r: &Reader<'_>, bisa: &Tlv<'_>, a: &mut ORAddress) -> Result<(), 
                     &inner,
                     &t,
                     T_PRINTABLE,
-                    limits::Kind::Printable,
                     1,
                     limits::ORGANIZATION_NAME,
                     "organization-name",
@@ -526,7 +504,6 @@ fn decode_bisa(r: &Reader<'_>, bisa: &Tlv<'_>, a: &mut ORAddress) -> Result<(), 
                     &inner,
                     &t,
                     T_NUMERIC,
-                    limits::Kind::Numeric,
                     1,
                     limits::NUMERIC_USER_ID,
                     "numeric-user-identifier",
@@ -537,18 +514,12 @@ fn decode_bisa(r: &Reader<'_>, bisa: &Tlv<'_>, a: &mut ORAddress) -> Result<(), 
                     &inner,
                     &t,
                     T_PRINTABLE,
-                    limits::Kind::Printable,
                     "personal-name",
                 )?)
             }
             _ => {
-                a.organizational_units = read_string_sequence(
-                    &inner,
-                    &t,
-                    T_PRINTABLE,
-                    limits::Kind::Printable,
-                    "organizational-unit-names",
-                )?
+                a.organizational_units =
+                    read_string_sequence(&inner, &t, T_PRINTABLE, "organizational-unit-names")?
             }
         }
     }
@@ -599,7 +570,6 @@ fn decode_known_extension(
     value: &Tlv<'_>,
     a: &mut ORAddress,
 ) -> Result<bool, AddressError> {
-    let tele = limits::Kind::Teletex;
     match attr_type {
         1 if a.common_name.is_none() => {
             check_id(value, T_PRINTABLE, "common-name")?;
@@ -607,7 +577,6 @@ fn decode_known_extension(
                 r,
                 value,
                 T_PRINTABLE,
-                limits::Kind::Printable,
                 1,
                 limits::COMMON_NAME,
                 "common-name",
@@ -619,7 +588,6 @@ fn decode_known_extension(
                 r,
                 value,
                 T_TELETEX,
-                tele,
                 1,
                 limits::COMMON_NAME,
                 "teletex-common-name",
@@ -631,7 +599,6 @@ fn decode_known_extension(
                 r,
                 value,
                 T_TELETEX,
-                tele,
                 1,
                 limits::ORGANIZATION_NAME,
                 "teletex-organization-name",
@@ -645,7 +612,6 @@ fn decode_known_extension(
                 r,
                 value,
                 T_TELETEX,
-                tele,
                 "teletex-personal-name",
             )?);
         }
@@ -653,25 +619,15 @@ fn decode_known_extension(
             if value.id() != Some(T_SEQUENCE) {
                 return Err(err("teletex-organizational-unit-names", "unexpected tag"));
             }
-            a.teletex_organizational_units = read_string_sequence(
-                r,
-                value,
-                T_TELETEX,
-                tele,
-                "teletex-organizational-unit-names",
-            )?;
+            a.teletex_organizational_units =
+                read_string_sequence(r, value, T_TELETEX, "teletex-organizational-unit-names")?;
         }
         6 if a.teletex_domain_defined.is_empty() => {
             if value.id() != Some(T_SEQUENCE) {
                 return Err(err("teletex-domain-defined-attributes", "unexpected tag"));
             }
-            a.teletex_domain_defined = read_dda_sequence(
-                r,
-                value,
-                T_TELETEX,
-                tele,
-                "teletex-domain-defined-attributes",
-            )?;
+            a.teletex_domain_defined =
+                read_dda_sequence(r, value, T_TELETEX, "teletex-domain-defined-attributes")?;
         }
         _ => return Ok(false),
     }

@@ -8,11 +8,12 @@
 //! forms `TT-O`, `TT-OU1`..`TT-OU4`, `TT-S`, `TT-G`, `TT-I`, `TT-Q`, `TT-CN`, `TT-DDA:type=value`;
 //! and `EXTn=hex` for any other extension attribute (n = its type, hex = the BER of its
 //! value). Values: `\xHH` stands for the character U+00HH (Display writes it for `;`, `\`,
-//! `"`, `#`, characters outside printable ASCII and spaces at either end); `""` is the empty
+//! `"`, `#`, characters outside printable ASCII or outside the component's string type, and
+//! spaces at either end; typed literally such characters are refused); `""` is the empty
 //! value; an ADMD written blank (`A= `) is the single-space ADMD. For C/A/P a value of digits
 //! (and spaces) is the NumericString alternative; `#` in front forces NumericString.
 //! The slash form tshark prints, `/C=gb/A= /P=smhs/O=percival/S=gal/`, is read too (`OU=`
-//! may repeat there).
+//! may repeat there, and `DD.type=value` is a domain-defined attribute).
 
 mod ber;
 mod text;
@@ -259,6 +260,13 @@ impl ORAddress {
     /// a valid semicolon text form.
     pub fn canonical(&self) -> String {
         text::normalized(self).to_string()
+    }
+
+    /// Whether the address is semantically absent (X.411 §18: no standard attribute, no
+    /// domain-defined attribute, no extension attribute), as in an ORName that carries only
+    /// a directory name. Its text form is empty, which [`FromStr`] refuses.
+    pub fn is_empty(&self) -> bool {
+        *self == ORAddress::default()
     }
 
     /// Whether `self` and `other` denote the same O/R address (equal [`Self::canonical`]).

@@ -29,8 +29,9 @@ fn looks_numeric(s: &str) -> bool {
 
 /// Writes `s` with the escapes the parser undoes: `\xHH` for characters that would be
 /// misread (separators, the escape and marker characters, non-printable ones, spaces at
-/// either end, and `extra`), `""` for the empty value.
-fn put_value(out: &mut String, s: &str, extra: &[char]) {
+/// either end, and `extra`) or that the string type `kind` does not allow (decoded values
+/// may hold them), `""` for the empty value.
+fn put_value(out: &mut String, s: &str, kind: Kind, extra: &[char]) {
     if s.is_empty() {
         out.push_str("\"\"");
         return;
@@ -43,7 +44,8 @@ fn put_value(out: &mut String, s: &str, extra: &[char]) {
             && (edge_space
                 || !(0x20..=0x7e).contains(&code)
                 || matches!(c, '\\' | ';' | '"' | '#')
-                || extra.contains(&c))
+                || extra.contains(&c)
+                || !kind.allows(code as u8))
         {
             // Infallible: writing to a String.
             let _ = write!(out, "\\x{code:02X}");
@@ -53,13 +55,13 @@ fn put_value(out: &mut String, s: &str, extra: &[char]) {
     }
 }
 
-fn put_component(out: &mut String, key: &str, value: &str) {
+fn put_component(out: &mut String, key: &str, value: &str, kind: Kind) {
     if !out.is_empty() {
         out.push(';');
     }
     out.push_str(key);
     out.push('=');
-    put_value(out, value, &[]);
+    put_value(out, value, kind, &[]);
 }
 
 fn put_domain(out: &mut String, key: &str, d: &DomainName, is_admd: bool) {
@@ -72,7 +74,7 @@ fn put_domain(out: &mut String, key: &str, d: &DomainName, is_admd: bool) {
         DomainName::Numeric(s) if looks_numeric(s) => out.push_str(s),
         DomainName::Numeric(s) => {
             out.push('#');
-            put_value(out, s, &[]);
+            put_value(out, s, Kind::Numeric, &[]);
         }
         // The single-space ADMD ("any ADMD") is written as tshark and operators write it.
         DomainName::Printable(s) if is_admd && s == " " => out.push(' '),
@@ -84,32 +86,32 @@ fn put_domain(out: &mut String, key: &str, d: &DomainName, is_admd: bool) {
             }
             out.push_str(chars.as_str());
         }
-        DomainName::Printable(s) => put_value(out, s, &[]),
+        DomainName::Printable(s) => put_value(out, s, Kind::Printable, &[]),
     }
 }
 
-fn put_personal(out: &mut String, prefix: &str, p: &PersonalName) {
-    put_component(out, &format!("{prefix}S"), &p.surname);
+fn put_personal(out: &mut String, prefix: &str, p: &PersonalName, kind: Kind) {
+    put_component(out, &format!("{prefix}S"), &p.surname, kind);
     for (k, v) in [
         ("G", &p.given_name),
         ("I", &p.initials),
         ("Q", &p.generation_qualifier),
     ] {
         if let Some(v) = v {
-            put_component(out, &format!("{prefix}{k}"), v);
+            put_component(out, &format!("{prefix}{k}"), v, kind);
         }
     }
 }
 
-fn put_dda(out: &mut String, prefix: &str, d: &DomainDefinedAttribute) {
+fn put_dda(out: &mut String, prefix: &str, d: &DomainDefinedAttribute, kind: Kind) {
     if !out.is_empty() {
         out.push(';');
     }
     out.push_str(prefix);
     out.push_str("DDA:");
-    put_value(out, &d.attr_type, &['=']);
+    put_value(out, &d.attr_type, kind, &['=']);
     out.push('=');
-    put_value(out, &d.value, &[]);
+    put_value(out, &d.value, kind, &[]);
 }
 
 /// The semicolon form, components in a fixed order.
@@ -120,7 +122,7 @@ pub(super) fn display(a: &ORAddress, f: &mut fmt::Formatter<'_>) -> fmt::Result 
             CountryName::X121DccCode(s) => {
                 put_domain(&mut out, "C", &DomainName::Numeric(s.clone()), false)
             }
-            CountryName::Iso3166Alpha2(s) => put_component(&mut out, "C", s),
+            CountryName::Iso3166Alpha2(s) => put_component(&mut out, "C", s, Kind::Printable),
         }
     }
     if let Some(d) = &a.admd {
@@ -130,43 +132,43 @@ pub(super) fn display(a: &ORAddress, f: &mut fmt::Formatter<'_>) -> fmt::Result 
         put_domain(&mut out, "P", d, false);
     }
     if let Some(s) = &a.organization {
-        put_component(&mut out, "O", s);
+        put_component(&mut out, "O", s, Kind::Printable);
     }
     for (i, s) in a.organizational_units.iter().enumerate() {
-        put_component(&mut out, &format!("OU{}", i + 1), s);
+        put_component(&mut out, &format!("OU{}", i + 1), s, Kind::Printable);
     }
     if let Some(p) = &a.personal_name {
-        put_personal(&mut out, "", p);
+        put_personal(&mut out, "", p, Kind::Printable);
     }
     if let Some(s) = &a.common_name {
-        put_component(&mut out, "CN", s);
+        put_component(&mut out, "CN", s, Kind::Printable);
     }
     if let Some(s) = &a.network_address {
-        put_component(&mut out, "X121", s);
+        put_component(&mut out, "X121", s, Kind::Numeric);
     }
     if let Some(s) = &a.terminal_identifier {
-        put_component(&mut out, "T", s);
+        put_component(&mut out, "T", s, Kind::Printable);
     }
     if let Some(s) = &a.numeric_user_identifier {
-        put_component(&mut out, "UA-ID", s);
+        put_component(&mut out, "UA-ID", s, Kind::Numeric);
     }
     for d in &a.domain_defined {
-        put_dda(&mut out, "", d);
+        put_dda(&mut out, "", d, Kind::Printable);
     }
     if let Some(s) = &a.teletex_organization {
-        put_component(&mut out, "TT-O", s);
+        put_component(&mut out, "TT-O", s, Kind::Teletex);
     }
     for (i, s) in a.teletex_organizational_units.iter().enumerate() {
-        put_component(&mut out, &format!("TT-OU{}", i + 1), s);
+        put_component(&mut out, &format!("TT-OU{}", i + 1), s, Kind::Teletex);
     }
     if let Some(p) = &a.teletex_personal_name {
-        put_personal(&mut out, "TT-", p);
+        put_personal(&mut out, "TT-", p, Kind::Teletex);
     }
     if let Some(s) = &a.teletex_common_name {
-        put_component(&mut out, "TT-CN", s);
+        put_component(&mut out, "TT-CN", s, Kind::Teletex);
     }
     for d in &a.teletex_domain_defined {
-        put_dda(&mut out, "TT-", d);
+        put_dda(&mut out, "TT-", d, Kind::Teletex);
     }
     for e in &a.other_extensions {
         if !out.is_empty() {
@@ -190,6 +192,10 @@ fn norm(s: &str) -> String {
             out.push(' ');
         }
         out.push_str(&word.to_ascii_uppercase());
+    }
+    // A value of spaces only keeps one, so the key stays a valid (non-empty) value.
+    if out.is_empty() && !s.is_empty() {
+        out.push(' ');
     }
     out
 }
@@ -227,8 +233,9 @@ fn norm_dda(d: &[DomainDefinedAttribute]) -> Vec<DomainDefinedAttribute> {
 pub(super) fn normalized(a: &ORAddress) -> ORAddress {
     ORAddress {
         country: a.country.as_ref().map(|c| match c {
-            CountryName::X121DccCode(s) => CountryName::X121DccCode(norm(s)),
-            CountryName::Iso3166Alpha2(s) => CountryName::Iso3166Alpha2(norm(s)),
+            // Fixed-size codes: only case is folded, so the key stays a valid code.
+            CountryName::X121DccCode(s) => CountryName::X121DccCode(s.clone()),
+            CountryName::Iso3166Alpha2(s) => CountryName::Iso3166Alpha2(s.to_ascii_uppercase()),
         }),
         admd: a.admd.as_ref().map(|d| norm_domain(d, true)),
         network_address: a.network_address.as_deref().map(norm),
@@ -540,8 +547,12 @@ pub(super) fn parse(s: &str) -> Result<ORAddress, AddressError> {
         };
 
         // Domain-defined attributes: the type is part of the key, in its original case.
-        if base.starts_with("DDA:") {
-            let type_raw = key.get(key.len() - base.len() + 4..).unwrap_or("");
+        // `DD.type` is how tshark's slash form writes them.
+        let dda_prefix = ["DDA:", "DD."].into_iter().find(|p| base.starts_with(p));
+        if let Some(prefix) = dda_prefix {
+            let type_raw = key
+                .get(key.len() - base.len() + prefix.len()..)
+                .unwrap_or("");
             let list = if teletex {
                 &mut a.teletex_domain_defined
             } else {
@@ -593,7 +604,7 @@ pub(super) fn parse(s: &str) -> Result<ORAddress, AddressError> {
                         && raw.bytes().all(|b| b.is_ascii_digit()))
                 {
                     match domain(key, raw, 1, limits::COUNTRY_NUMERIC)? {
-                        DomainName::Numeric(s) if s.len() == limits::COUNTRY_NUMERIC => {
+                        DomainName::Numeric(s) if s.chars().count() == limits::COUNTRY_NUMERIC => {
                             CountryName::X121DccCode(s)
                         }
                         _ => return Err(text_err(key, "must be two letters or three digits")),

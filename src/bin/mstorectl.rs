@@ -19,6 +19,12 @@ struct Cli {
 enum Command {
     /// Print the canonical form of an O/R address (and, with --hex, its ORName BER).
     Address(mstore::ctl::address::AddressArgs),
+    /// Manage users of the embedded directory.
+    User(mstore::ctl::user::UserArgs),
+    /// Manage MTA peers of the embedded directory.
+    Mta(mstore::ctl::user::MtaArgs),
+    /// Decode an OSI upper-layer exchange from a pcap or hex dump, layer by layer.
+    Trace(mstore::ctl::trace::TraceArgs),
     /// Verify every message file's CRC and the agreement of index and files (exit 1 on
     /// corruption or loss).
     Check(mstore::ctl::store::CheckArgs),
@@ -34,6 +40,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: mstore::ctl::CtlResult = match cli.command {
         Command::Address(args) => mstore::ctl::address::run(args),
+        Command::User(a) => mstore::ctl::user::run(a),
+        Command::Mta(a) => mstore::ctl::user::run_mta(a),
+        Command::Trace(args) => mstore::ctl::trace::run(args),
         Command::Check(args) => mstore::ctl::store::check(args),
         Command::Rebuild(args) => mstore::ctl::store::rebuild(args),
         Command::Stats(args) => mstore::ctl::store::stats(args),

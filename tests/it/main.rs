@@ -1,3 +1,10 @@
-//! mstore's integration tests: one binary (hickory-dns style), one module per area.
+//! The one integration-test binary: each module tests one operator-visible feature.
 
+mod address_cli;
+mod config;
+mod directory;
+mod ldap;
+mod osi;
+mod slapd;
 mod store;
+mod x411;
