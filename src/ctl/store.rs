@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::{CtlError, CtlResult};
 use crate::address::ORAddress;
-use crate::store::offline::{self, CheckReport, StatsReport};
+use crate::store::offline::{self, CheckReport, FindingKind, StatsReport};
 use crate::store::{MailboxName, RealFs, StoreError};
 
 /// Arguments of `mstorectl check`.
@@ -132,6 +132,14 @@ pub fn check(args: CheckArgs) -> CtlResult {
     }
 }
 
+/// The kebab-case name used in the JSON report, for the text report too.
+fn kind_name(k: FindingKind) -> String {
+    serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_else(|| format!("{k:?}"))
+}
+
 fn print_check(rep: &CheckReport) {
     println!(
         "{} mailboxes, {} message files verified, {} index rows, last shutdown {}",
@@ -150,7 +158,7 @@ fn print_check(rep: &CheckReport) {
             rep.recoverable.len()
         );
         for f in &rep.recoverable {
-            println!("  {:?} {} ({})", f.kind, f.path, f.detail);
+            println!("  {} {} ({})", kind_name(f.kind), f.path, f.detail);
         }
     }
     if rep.problems.is_empty() {
@@ -158,7 +166,7 @@ fn print_check(rep: &CheckReport) {
     } else {
         println!("{} problem(s):", rep.problems.len());
         for f in &rep.problems {
-            println!("  {:?} {} ({})", f.kind, f.path, f.detail);
+            println!("  {} {} ({})", kind_name(f.kind), f.path, f.detail);
         }
     }
 }
