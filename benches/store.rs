@@ -1,6 +1,6 @@
 //! Store benchmarks (issue 4): the disk's own ceilings (create + write + fsync + rename of small
 //! files, 1 and 4 threads; the same plus a directory fsync, 1 thread), durable delivery with 1
-//! and 8 concurrent writers, rebuild rate from a warm page cache, and open time of a store
+//! and 8 concurrent writers (index fsynced per group commit, and `IndexDurability::FromFiles`), rebuild rate from a warm page cache, and open time of a store
 //! whose index holds many entries. Throughput is per message file.
 //!
 //! `MSTORE_BENCH_OPEN_ENTRIES` (default 1,000,000) and `MSTORE_BENCH_REBUILD_ENTRIES` (default
@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mstore::store::format::{EntryClass, EntryType, MessageFile};
 use mstore::store::index::{self, EntryRow, MailboxRow};
-use mstore::store::{MailboxName, RealFs, Store, mailbox_id, offline, seq};
+use mstore::store::{
+    IndexDurability, MailboxName, RealFs, Store, StoreOptions, mailbox_id, offline, seq,
+};
 
 const BODY: usize = 2000;
 
@@ -107,13 +109,30 @@ fn disk_ceilings(c: &mut Criterion) {
 }
 
 fn delivery(c: &mut Criterion) {
+    for (mode, durability) in [
+        ("durable", IndexDurability::Immediate),
+        ("from_files", IndexDurability::FromFiles),
+    ] {
+        delivery_mode(c, mode, durability);
+    }
+}
+
+fn delivery_mode(c: &mut Criterion, mode: &str, durability: IndexDurability) {
     let mut g = c.benchmark_group("deliver");
     g.throughput(Throughput::Elements(1));
     let content = vec![0x04u8; BODY];
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = Store::open_with(
+        std::sync::Arc::new(RealFs),
+        dir.path(),
+        StoreOptions {
+            index_durability: durability,
+            ..StoreOptions::default()
+        },
+    )
+    .expect("open");
     let owners: Vec<MailboxName> = (0..8).map(owner).collect();
-    g.bench_function("durable_1_writer", |b| {
+    g.bench_function(format!("{mode}_1_writer"), |b| {
         b.iter(|| {
             store
                 .deliver(&owners[0], b"\x31\x00", &content)
@@ -121,7 +140,7 @@ fn delivery(c: &mut Criterion) {
         });
     });
     let before = store.commit_stats();
-    g.bench_function("durable_8_writers", |b| {
+    g.bench_function(format!("{mode}_8_writers"), |b| {
         b.iter_custom(|iters| {
             parallel(8, iters, |i| {
                 // Each writer delivers to its own mailbox, the usual case for an MTA.
@@ -134,7 +153,7 @@ fn delivery(c: &mut Criterion) {
     let (batches, entries) = (after.0 - before.0, after.1 - before.1);
     if batches > 0 {
         eprintln!(
-            "deliver/durable_8_writers: {entries} deliveries in {batches} group commits ({:.1} per commit)",
+            "deliver/{mode}_8_writers: {entries} deliveries in {batches} group commits ({:.1} per commit)",
             entries as f64 / batches as f64
         );
     }

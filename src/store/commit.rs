@@ -14,12 +14,13 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use super::error::{Result, StoreError};
 use super::format::MessageFile;
 use super::fs::{FileSystem, parent};
 use super::index::{self, EntryRow, RetrievalStatus};
-use super::{EntryKey, Store, lock_or_poisoned};
+use super::{EntryKey, IndexDurability, Store, lock_or_poisoned};
 
 /// One delivery waiting for its commit.
 #[derive(Debug)]
@@ -75,7 +76,16 @@ pub(crate) struct Committer {
     /// Batches committed and entries in them (successful or not).
     pub batches: AtomicU64,
     pub entries: AtomicU64,
+    /// For [`IndexDurability::FromFiles`]: when the index was last fsynced by a group commit,
+    /// and how many commits since.
+    last_durable: Mutex<Option<(Instant, u32)>>,
 }
+
+/// In [`IndexDurability::FromFiles`] mode, at least every this many group commits...
+const DURABLE_EVERY: u32 = 64;
+/// ...and at least this often, a group commit fsyncs the index anyway, so redb can reclaim
+/// space and a crash costs little re-indexing.
+const DURABLE_AFTER: Duration = Duration::from_millis(250);
 
 /// Clears the leader flag even if the leader panics, so followers are not stranded.
 struct LeaderGuard<'a>(&'a Committer);
@@ -89,6 +99,25 @@ impl Drop for LeaderGuard<'_> {
 }
 
 impl Committer {
+    /// Whether this group commit must fsync the index.
+    fn commit_durably(&self, mode: IndexDurability, orphans: &[EntryKey]) -> bool {
+        if mode == IndexDurability::Immediate || !orphans.is_empty() {
+            return true;
+        }
+        let mut g = lock_or_poisoned(&self.last_durable);
+        let now = Instant::now();
+        match *g {
+            Some((at, n)) if n + 1 < DURABLE_EVERY && now.duration_since(at) < DURABLE_AFTER => {
+                *g = Some((at, n + 1));
+                false
+            }
+            _ => {
+                *g = Some((now, 0));
+                true
+            }
+        }
+    }
+
     /// Registers a delivery that is about to write its file.
     pub(crate) fn begin(&self) -> InFlight<'_> {
         let mut st = lock_or_poisoned(&self.state);
@@ -158,9 +187,16 @@ fn commit_batch(
     let fs = store.fs.as_ref();
     // The directories were synced by the writers (DirSyncer) before they queued.
     let mut result = Ok(());
+    let durable = store
+        .committer
+        .commit_durably(store.options.index_durability, orphans);
     if result.is_ok() {
         result = store.with_db(|db| {
-            let txn = db.begin_write()?;
+            let mut txn = db.begin_write()?;
+            if !durable {
+                txn.set_durability(redb::Durability::None)
+                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            }
             {
                 let mut entries = txn.open_table(index::ENTRIES)?;
                 for k in orphans {

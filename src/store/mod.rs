@@ -185,6 +185,8 @@ pub struct StoreOptions {
     pub seq_block: u32,
     /// Extra index tables (see [`IndexExtension`]).
     pub extensions: Vec<Arc<dyn IndexExtension>>,
+    /// How the delivery path makes index rows durable.
+    pub index_durability: IndexDurability,
 }
 
 impl Default for StoreOptions {
@@ -192,8 +194,23 @@ impl Default for StoreOptions {
         StoreOptions {
             seq_block: seq::DEFAULT_BLOCK,
             extensions: Vec::new(),
+            index_durability: IndexDurability::Immediate,
         }
     }
+}
+
+/// How durable the delivery path's index commit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexDurability {
+    /// Every group commit fsyncs the index before the deliveries return (DESIGN.md §4, the
+    /// default): file, directory and index rows are all durable on return.
+    Immediate,
+    /// Group commits do not fsync the index; one in 64, one every 250 ms, every status change,
+    /// deletion and the clean shutdown do. Deliveries return once file and directory are
+    /// durable: a crash can lose their rows, and the recovery scan the crash triggers rebuilds
+    /// them from the files (status new, which is what a delivery's row says). Saves one fsync
+    /// per lone delivery; preload's non-new statuses can come back as new after a crash.
+    FromFiles,
 }
 
 /// Milliseconds since the Unix epoch, now.

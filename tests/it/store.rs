@@ -15,8 +15,8 @@ use std::time::Duration;
 use mstore::store::faults::{Fault, FaultFs, FaultTarget, PowerCutFs};
 use mstore::store::offline::{self, FindingKind};
 use mstore::store::{
-    EntryClass, EntryKey, EntryType, MailboxName, NewEntry, RealFs, RetrievalStatus, Store,
-    StoreError, StoreOptions,
+    EntryClass, EntryKey, EntryType, IndexDurability, MailboxName, NewEntry, RealFs,
+    RetrievalStatus, Store, StoreError, StoreOptions,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -57,19 +57,20 @@ fn assert_present(store: &Store, acked: &[Acked]) {
     }
 }
 
-fn sim_options() -> StoreOptions {
+fn sim_options(durability: IndexDurability) -> StoreOptions {
     StoreOptions {
         // Small blocks so reservations (and crashes during them) happen often.
         seq_block: 4,
+        index_durability: durability,
         ..StoreOptions::default()
     }
 }
 
 /// Opens the store on the simulated disk, powering it off and on again until an open
 /// survives (the cut may hit recovery itself).
-fn open_sim(fs: &PowerCutFs, data: &Path) -> Store {
+fn open_sim(fs: &PowerCutFs, data: &Path, durability: IndexDurability) -> Store {
     for _ in 0..5 {
-        match Store::open_with(Arc::new(fs.clone()), data, sim_options()) {
+        match Store::open_with(Arc::new(fs.clone()), data, sim_options(durability)) {
             Ok(s) => return s,
             Err(_) if fs.is_dead() => fs.restart(),
             Err(e) => panic!("open after restart: {e}"),
@@ -88,6 +89,13 @@ fn power_failure_at_random_points_keeps_every_acknowledged_delivery() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(24);
     for seed in 0..seeds {
+        // Both index durability modes: rows fsynced with each group commit, or rebuilt from
+        // the files by recovery.
+        let durability = if seed % 2 == 0 {
+            IndexDurability::Immediate
+        } else {
+            IndexDurability::FromFiles
+        };
         let fs = PowerCutFs::new(seed);
         let mut rng = StdRng::seed_from_u64(seed * 7919 + 1);
         let acked = Arc::new(Mutex::new(Vec::<Acked>::new()));
@@ -99,7 +107,7 @@ fn power_failure_at_random_points_keeps_every_acknowledged_delivery() {
             if rng.gen_ratio(1, 4) {
                 fs.cut_after(Some(rng.gen_range(1..40)));
             }
-            let store = open_sim(&fs, &data);
+            let store = open_sim(&fs, &data, durability);
             assert_present(&store, &acked.lock().unwrap());
             fs.cut_after(Some(rng.gen_range(1..400)));
             let store = Arc::new(store);
@@ -146,7 +154,7 @@ fn power_failure_at_random_points_keeps_every_acknowledged_delivery() {
             drop(Arc::try_unwrap(store).unwrap());
             fs.restart();
         }
-        let store = open_sim(&fs, &data);
+        let store = open_sim(&fs, &data, durability);
         let acked = acked.lock().unwrap().clone();
         assert_present(&store, &acked);
         // Numbers are never reused: the next delivery of each mailbox is above all acked.
