@@ -734,3 +734,72 @@ fn version_1_store_opens_checks_and_takes_deliveries() {
         assert_eq!(d.key.seq, 1);
     }
 }
+
+#[test]
+fn cli_rebuild_reports_its_rate_and_stats_json_counts_all_new() {
+    let fixture = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/v1/store"));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(fixture, &data);
+    let out = Command::new(env!("CARGO_BIN_EXE_mstorectl"))
+        .args(["rebuild", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("6 entries") && text.contains("messages/s"),
+        "{text}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_mstorectl"))
+        .args(["stats", "--json", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["totals"]["all"]["entries"], 6);
+    assert_eq!(json["totals"]["all"]["new"], 6);
+    assert_eq!(json["mailboxes"].as_array().unwrap().len(), 2);
+    let out = Command::new(env!("CARGO_BIN_EXE_mstorectl"))
+        .args(["check", "--data"])
+        .arg(dir.path().join("nowhere"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a missing store is an input error"
+    );
+}
+
+#[test]
+fn an_index_from_a_newer_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(dir.path()).unwrap().close().unwrap();
+    {
+        let db = redb::Database::create(dir.path().join("index/meta.redb")).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(mstore::store::index::META)
+            .unwrap()
+            .insert("schema-version", 2u32.to_be_bytes().as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::SchemaTooNew {
+                found: 2,
+                supported: 1
+            }
+        ),
+        "{err}"
+    );
+}
