@@ -87,7 +87,7 @@ fn power_failure_at_random_points_keeps_every_acknowledged_delivery() {
     let seeds: u64 = std::env::var("MSTORE_POWER_SEEDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(24);
+        .unwrap_or(40);
     for seed in 0..seeds {
         // Both index durability modes: rows fsynced with each group commit, or rebuilt from
         // the files by recovery.
