@@ -25,6 +25,8 @@ enum Command {
     Mta(mstore::ctl::user::MtaArgs),
     /// Decode an OSI upper-layer exchange from a pcap or hex dump, layer by layer.
     Trace(mstore::ctl::trace::TraceArgs),
+    /// Print the attributes of a message content (IPM / IPN / P772) as JSON.
+    Inspect(mstore::ctl::inspect::InspectArgs),
     /// Verify every message file's CRC and the agreement of index and files (exit 1 on
     /// corruption or loss).
     Check(mstore::ctl::store::CheckArgs),
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::User(a) => mstore::ctl::user::run(a),
         Command::Mta(a) => mstore::ctl::user::run_mta(a),
         Command::Trace(args) => mstore::ctl::trace::run(args),
+        Command::Inspect(args) => mstore::ctl::inspect::run(args),
         Command::Check(args) => mstore::ctl::store::check(args),
         Command::Rebuild(args) => mstore::ctl::store::rebuild(args),
         Command::Stats(args) => mstore::ctl::store::stats(args),

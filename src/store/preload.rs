@@ -1,7 +1,8 @@
 //! Filling a store through the delivery API for benchmarks and acceptance runs
-//! (`mstore-bench preload`). Messages come from [`sample_message`], the one place to switch to
-//! the content builder (`content::builder`) once it exists; until then it writes simple BER
-//! envelopes and IPM-shaped contents that vary in size, subject, priority and type.
+//! (`mstore-bench preload`). Messages come from the content builder (`content::builder`:
+//! IPM, IPN, P772, AMHS, each with its X.411 delivery envelope, split by
+//! `decode_message_delivery` into the envelope and content a P3 delivery would hand over), or,
+//! with [`Generator::Simple`], from a small local generator whose content size is adjustable.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -12,7 +13,45 @@ use super::error::Result;
 use super::format::{EntryClass, EntryType};
 use super::index::RetrievalStatus;
 use super::{Delivered, MailboxName, NewEntry, Store, now_ms};
-use crate::address::ORAddress;
+use crate::address::{ORAddress, ORName};
+use crate::asn1::x411::decode_message_delivery;
+use crate::content::builder::MessageBuilder;
+
+/// Where preload's messages come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generator {
+    /// `content::builder::MessageBuilder` (realistic IPM / IPN / P772 / AMHS messages, their
+    /// own sizes).
+    Builder,
+    /// Simple BER envelopes and IPM-shaped contents of about the requested size.
+    Simple,
+}
+
+/// A deterministic message for (`seed`, `index`) delivered to `recipient`.
+pub fn message_for(
+    generator: Generator,
+    seed: u64,
+    index: u64,
+    size: usize,
+    recipient: &ORName,
+) -> Result<SampleMessage> {
+    match generator {
+        Generator::Simple => Ok(sample_message(seed, index, size)),
+        Generator::Builder => {
+            let built = MessageBuilder::new(seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                .with_recipient(recipient.clone())
+                .build_any();
+            let rd = decode_message_delivery(&built.delivery_ber).map_err(|e| {
+                super::StoreError::Invalid(format!("builder message does not decode: {e}"))
+            })?;
+            Ok(SampleMessage {
+                envelope: rd.envelope,
+                content: rd.content,
+                entry_type: EntryType::DeliveredMessage,
+            })
+        }
+    }
+}
 
 /// One generated message.
 #[derive(Debug, Clone)]
@@ -83,7 +122,7 @@ fn words(rng: &mut StdRng, bytes: usize) -> String {
     s
 }
 
-/// A deterministic message for (`seed`, `index`) of roughly `size` bytes of content.
+/// A deterministic simple message for (`seed`, `index`) of roughly `size` bytes of content.
 pub fn sample_message(seed: u64, index: u64, size: usize) -> SampleMessage {
     let mut rng = StdRng::seed_from_u64(seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15));
     let is_report = rng.gen_ratio(1, 20);
@@ -166,6 +205,8 @@ pub struct PreloadOptions {
     pub new_fraction: f64,
     /// Delivering threads (concurrent deliveries share commits).
     pub threads: usize,
+    /// Where messages come from.
+    pub generator: Generator,
 }
 
 /// Delivers `opts.messages` messages round-robin into the recipients' mailboxes.
@@ -177,16 +218,16 @@ pub fn preload(
     on_delivered: &(dyn Fn(&Delivered) + Sync),
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
-    let names: Vec<MailboxName> = opts
+    let owners: Vec<(MailboxName, ORName)> = opts
         .recipients
         .iter()
         .map(|r| {
             r.parse::<ORAddress>()
-                .map(|a| MailboxName::from(&a))
+                .map(|a| (MailboxName::from(&a), ORName::new(a)))
                 .map_err(|e| super::StoreError::Invalid(format!("bad O/R address `{r}`: {e}")))
         })
         .collect::<Result<_>>()?;
-    if names.is_empty() {
+    if owners.is_empty() {
         return Err(super::StoreError::Invalid("no recipients".into()));
     }
     let next = AtomicU64::new(0);
@@ -202,8 +243,9 @@ pub fn preload(
                     if i >= opts.messages || stop.load(Ordering::Relaxed) {
                         return Ok(());
                     }
-                    let m = sample_message(opts.seed, i, opts.size);
-                    let name = &names[(i % names.len() as u64) as usize];
+                    let (name, orname) = &owners[(i % owners.len() as u64) as usize];
+                    let m = message_for(opts.generator, opts.seed, i, opts.size, orname)
+                        .inspect_err(|_| stop.store(true, Ordering::Relaxed))?;
                     let mut rng = StdRng::seed_from_u64(opts.seed.wrapping_add(i));
                     let status = if rng.gen_bool(opts.new_fraction.clamp(0.0, 1.0)) {
                         RetrievalStatus::New

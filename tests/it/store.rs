@@ -692,7 +692,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn version_1_store_opens_checks_and_takes_deliveries() {
-    // Written by `mstore-bench preload --messages 6 --mailboxes 2 --size 100
+    // Written by `mstore-bench preload --generator simple --messages 6 --mailboxes 2 --size 100
     // --new-fraction 0.5 --seed 1` with index schema version 1 (migrations/README.md).
     let fixture = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/v1/store"));
     let dir = tempfile::tempdir().unwrap();
