@@ -803,3 +803,63 @@ fn an_index_from_a_newer_version_is_refused() {
         "{err}"
     );
 }
+
+/// An extension that keeps content lengths in a table of its own (what issue 5's attribute
+/// index will do with richer attributes).
+#[derive(Debug)]
+struct ContentLengths;
+
+const LENGTHS: redb::TableDefinition<(&str, u8, u32), u64> =
+    redb::TableDefinition::new("test-content-lengths");
+
+impl mstore::store::IndexExtension for ContentLengths {
+    fn init(&self, txn: &redb::WriteTransaction) -> mstore::store::Result<()> {
+        txn.open_table(LENGTHS)?;
+        Ok(())
+    }
+    fn insert(
+        &self,
+        txn: &redb::WriteTransaction,
+        key: &EntryKey,
+        file: &mstore::store::MessageFile,
+        _status: RetrievalStatus,
+    ) -> mstore::store::Result<()> {
+        txn.open_table(LENGTHS)?.insert(
+            (key.mailbox_id.as_str(), key.class.code(), key.seq),
+            file.content.len() as u64,
+        )?;
+        Ok(())
+    }
+    fn remove(&self, txn: &redb::WriteTransaction, key: &EntryKey) -> mstore::store::Result<()> {
+        txn.open_table(LENGTHS)?
+            .remove((key.mailbox_id.as_str(), key.class.code(), key.seq))?;
+        Ok(())
+    }
+}
+
+fn lengths(data: &Path) -> Vec<u64> {
+    use redb::{ReadableDatabase, ReadableTable};
+    let db = redb::Database::create(data.join("index/meta.redb")).unwrap();
+    let txn = db.begin_read().unwrap();
+    let t = txn.open_table(LENGTHS).unwrap();
+    t.iter().unwrap().map(|r| r.unwrap().1.value()).collect()
+}
+
+#[test]
+fn index_extensions_follow_delivery_delete_and_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let ext: Vec<Arc<dyn mstore::store::IndexExtension>> = vec![Arc::new(ContentLengths)];
+    let options = StoreOptions {
+        extensions: ext.clone(),
+        ..StoreOptions::default()
+    };
+    let store = Store::open_with(Arc::new(RealFs), &data, options).unwrap();
+    let a = store.deliver(&owner(0), b"", b"12345").unwrap();
+    store.deliver(&owner(0), b"", b"123").unwrap();
+    store.delete(&a.key).unwrap();
+    store.close().unwrap();
+    assert_eq!(lengths(&data), vec![3]);
+    offline::rebuild(&RealFs, &data, &ext, &mut |_| {}).unwrap();
+    assert_eq!(lengths(&data), vec![3]);
+}
