@@ -1,0 +1,8 @@
+//! Helpers shared by the integration tests: a BER walker, tshark as an independent decoder, the
+//! fixtures lookup and small value constructors.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+pub mod ber;
+pub mod fixtures;
+pub mod tshark;
+pub mod values;
