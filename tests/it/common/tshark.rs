@@ -210,3 +210,38 @@ pub fn accept_spdu(context: &Oid, result: u8, ros: &[u8]) -> Vec<u8> {
     cpa.extend(tlv(0xa2, &normal));
     spdu(14, &tlv(0x31, &cpa))
 }
+
+/// tshark is on PATH (else the test is skipped loudly).
+pub fn tshark_available() -> bool {
+    let ok = std::process::Command::new("tshark")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIPPED: tshark not installed");
+    }
+    ok
+}
+
+/// tshark -V over the TCP capture at `path` (with `options`, e.g. a decode-as), checked clean
+/// (a dissector bug included). `$MSTORE_KEEP_PCAP` keeps a copy of the capture.
+pub fn dissect_tcp(path: &Path, options: &[&str]) -> String {
+    if let Some(keep) = std::env::var_os("MSTORE_KEEP_PCAP") {
+        std::fs::copy(path, keep).unwrap();
+    }
+    let out = std::process::Command::new("tshark")
+        .arg("-r")
+        .arg(path)
+        .args(options)
+        .arg("-V")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_clean_and(&text, &["Dissector bug"]);
+    text
+}
