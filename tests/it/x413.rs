@@ -19,7 +19,7 @@ use proptest::prelude::*;
 use rasn::types::{Any, BitString, GeneralString, ObjectIdentifier, Oid, UtcTime};
 use rasn::{Decode, Encode};
 
-use crate::common::ber::{Lengths, canonical, child_bytes, hex, rewrite, split_tlv, tlv};
+use crate::common::ber::{check_length_forms, child_bytes, hex, split_tlv, tlv};
 use crate::common::tshark::{
     self, accept_spdu, assert_clean_and, connect_spdu, error, external, invoke, oid_text,
     pcap_user0, tshark,
@@ -95,40 +95,9 @@ fn new_entries_selector() -> Selector {
 // A BER walker (our own encoder's output: definite lengths) to rewrite encodings into other
 // length forms and to look at bytes.
 
-/// The full check every top-level type gets: decode(encode(x)) == x in the definite,
-/// indefinite and long length forms; every truncation is refused; flipped bytes never panic.
+/// The full check every top-level type gets (see `check_length_forms`).
 fn check<T: Encode + Decode + PartialEq + Debug>(x: &T) {
-    let bytes = x413::encode(x).unwrap();
-    let back: T = x413::decode(&bytes).unwrap_or_else(|e| panic!("{e}\n{}", hex(&bytes)));
-    assert_eq!(&back, x, "definite lengths");
-    for mode in [Lengths::Indefinite, Lengths::LongForm] {
-        let other = rewrite(&bytes, mode);
-        let back: T =
-            x413::decode(&other).unwrap_or_else(|e| panic!("{mode:?}: {e}\n{}", hex(&other)));
-        // Raw attribute values keep the length form they arrived in: compare canonically.
-        assert_eq!(
-            hex(&canonical(&x413::encode(&back).unwrap())),
-            hex(&bytes),
-            "{mode:?}"
-        );
-        let cut = other.len() - 1;
-        assert!(
-            x413::decode::<T>(&other[..cut]).is_err(),
-            "{mode:?} truncated"
-        );
-    }
-    let step = (bytes.len() / 64).max(1);
-    for cut in (0..bytes.len()).step_by(step) {
-        assert!(
-            x413::decode::<T>(&bytes[..cut]).is_err(),
-            "truncated at {cut}"
-        );
-    }
-    for i in (0..bytes.len()).step_by(step) {
-        let mut m = bytes.clone();
-        m[i] ^= 0xa5;
-        let _ = x413::decode::<T>(&m);
-    }
+    check_length_forms(x, |v| x413::encode(v), |b| x413::decode::<T>(b));
 }
 
 // ---------------------------------------------------------------------------------------------

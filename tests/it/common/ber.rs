@@ -195,3 +195,38 @@ pub fn hex(b: &[u8]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// The full check every top-level type of a codec gets: decode(encode(x)) == x in the definite,
+/// indefinite and long length forms (opaque parts keep the length forms they arrived in, so
+/// values are compared through their canonical encodings); every truncation is refused, the
+/// indefinite form's too; flipped bytes may or may not decode but never panic.
+pub fn check_length_forms<T, E>(
+    x: &T,
+    encode: impl Fn(&T) -> Result<Vec<u8>, E>,
+    decode: impl Fn(&[u8]) -> Result<T, E>,
+) where
+    T: PartialEq + std::fmt::Debug,
+    E: std::fmt::Display,
+{
+    let bytes = encode(x).unwrap_or_else(|e| panic!("encode: {e}"));
+    let back = decode(&bytes).unwrap_or_else(|e| panic!("{e}\n{}", hex(&bytes)));
+    assert_eq!(&back, x, "definite lengths");
+    for mode in [Lengths::Indefinite, Lengths::LongForm] {
+        let other = rewrite(&bytes, mode);
+        let back = decode(&other).unwrap_or_else(|e| panic!("{mode:?}: {e}\n{}", hex(&other)));
+        let again = encode(&back).unwrap_or_else(|e| panic!("re-encode: {e}"));
+        assert_eq!(hex(&canonical(&again)), hex(&bytes), "{mode:?}");
+        if let Some(cut) = other.len().checked_sub(1) {
+            assert!(decode(&other[..cut]).is_err(), "{mode:?} truncated");
+        }
+    }
+    let step = (bytes.len() / 64).max(1);
+    for cut in (0..bytes.len()).step_by(step) {
+        assert!(decode(&bytes[..cut]).is_err(), "truncated at {cut}");
+    }
+    for i in (0..bytes.len()).step_by(step) {
+        let mut m = bytes.clone();
+        m[i] ^= 0xa5;
+        let _ = decode(&m);
+    }
+}
