@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 pub mod ber;
+pub mod cli;
+pub mod config;
 pub mod fixtures;
 pub mod tshark;
 pub mod values;

@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use mstore::address::ORName;
+use mstore::address::{ORAddress, ORName};
 use rasn::types::{Ia5String, PrintableString};
 
 pub fn name(s: &str) -> ORName {
@@ -15,4 +15,8 @@ pub fn ia5(s: &str) -> Ia5String {
 
 pub fn printable(s: &str) -> PrintableString {
     PrintableString::from_bytes(s.as_bytes()).unwrap()
+}
+
+pub fn addr(s: &str) -> ORAddress {
+    s.parse().unwrap()
 }
