@@ -13,6 +13,7 @@ use proptest::prelude::*;
 use rasn::types::{Any, BitString, ObjectIdentifier, OctetString, PrintableString};
 use rasn::{Decode, Encode};
 
+use crate::common::arb::{arb_name, arb_oid, arb_word};
 use crate::common::ber::{
     Lengths, canonical, check_length_forms, children, hex, len_octets, rewrite, split_tlv, tlv,
     tlv_bytes,
@@ -91,27 +92,6 @@ fn check<T: Encode + Decode + PartialEq + Debug>(x: &T) {
 // ---------------------------------------------------------------------------------------------
 // Strategies
 
-fn arb_word(max: usize) -> impl Strategy<Value = String> {
-    proptest::string::string_regex(&format!("[A-Za-z0-9]{{1,{max}}}")).unwrap()
-}
-
-fn arb_name() -> impl Strategy<Value = ORName> {
-    (
-        prop_oneof![Just("GB"), Just("XX"), Just("DE")],
-        prop_oneof![Just(" "), Just("ICAO"), Just("BT")],
-        arb_word(8),
-        arb_word(12),
-        proptest::option::of(arb_word(10)),
-    )
-        .prop_map(|(c, a, p, o, s)| {
-            let mut text = format!("C={c};A={a};P={p};O={o}");
-            if let Some(s) = s {
-                text.push_str(&format!(";S={s}"));
-            }
-            name(&text)
-        })
-}
-
 fn arb_time() -> impl Strategy<Value = Time> {
     // 1990 .. 2040: inside UTCTime's two-digit-year window.
     (631_152_000u64..2_208_988_800).prop_map(time)
@@ -137,19 +117,6 @@ fn arb_mts_id() -> impl Strategy<Value = MTSIdentifier> {
                 );
             }
             id
-        })
-}
-
-fn arb_oid() -> impl Strategy<Value = ObjectIdentifier> {
-    (
-        0u32..3,
-        0u32..40,
-        proptest::collection::vec(0u32..100_000, 0..6),
-    )
-        .prop_map(|(a, b, rest)| {
-            let mut arcs = vec![a, b];
-            arcs.extend(rest);
-            oid(&arcs)
         })
 }
 

@@ -5,7 +5,6 @@
 
 use std::fmt::Debug;
 
-use mstore::address::ORName;
 use mstore::asn1::oids::{
     ID_AC_MS_ACCESS_88, ID_ACT_AUTO_ALERT, ID_AS_MRSE_88, ID_AS_MS_88, ID_ATT_CREATION_TIME,
     ID_ATT_ENTRY_TYPE, ID_ATT_ORIGINATOR_NAME, ID_ATT_PRIORITY, ID_ATT_RETRIEVAL_STATUS,
@@ -19,6 +18,7 @@ use proptest::prelude::*;
 use rasn::types::{Any, BitString, GeneralString, ObjectIdentifier, Oid, UtcTime};
 use rasn::{Decode, Encode};
 
+use crate::common::arb::{arb_name, arb_oid, arb_word};
 use crate::common::ber::{check_length_forms, child_bytes, hex, split_tlv, tlv};
 use crate::common::tshark::{
     self, accept_spdu, assert_clean_and, connect_spdu, error, external, invoke, oid_text,
@@ -103,40 +103,8 @@ fn check<T: Encode + Decode + PartialEq + Debug>(x: &T) {
 // ---------------------------------------------------------------------------------------------
 // Strategies
 
-fn arb_word(max: usize) -> impl Strategy<Value = String> {
-    proptest::string::string_regex(&format!("[A-Za-z0-9]{{1,{max}}}")).unwrap()
-}
-
-fn arb_name() -> impl Strategy<Value = ORName> {
-    (
-        arb_word(8),
-        arb_word(12),
-        proptest::option::of(arb_word(10)),
-    )
-        .prop_map(|(p, o, s)| {
-            let mut text = format!("C=GB;A= ;P={p};O={o}");
-            if let Some(s) = s {
-                text.push_str(&format!(";S={s}"));
-            }
-            name(&text)
-        })
-}
-
 fn arb_time() -> impl Strategy<Value = UtcTime> {
     (631_152_000i64..2_208_988_800).prop_map(time)
-}
-
-fn arb_oid() -> impl Strategy<Value = ObjectIdentifier> {
-    (
-        0u32..3,
-        0u32..40,
-        proptest::collection::vec(0u32..100_000, 0..6),
-    )
-        .prop_map(|(a, b, rest)| {
-            let mut arcs = vec![a, b];
-            arcs.extend(rest);
-            ObjectIdentifier::new(arcs).unwrap()
-        })
 }
 
 fn arb_seq() -> impl Strategy<Value = u32> {

@@ -2,6 +2,7 @@
 //! fixtures lookup and small value constructors.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+pub mod arb;
 pub mod ber;
 pub mod cli;
 pub mod config;
