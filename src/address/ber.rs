@@ -4,6 +4,8 @@
 //! (indefinite lengths, constructed strings, components in any order) and never panics, and so
 //! that encoding is infallible: every value the public types can hold has a BER form.
 
+use crate::ber::{Length, LengthError};
+
 use super::{
     AddressError, CountryName, DomainDefinedAttribute, DomainName, ExtensionAttribute, ORAddress,
     ORName, PersonalName, limits,
@@ -119,24 +121,19 @@ impl<'a> Reader<'a> {
                 return Err(err("BER", "tag number too large"));
             }
         }
-        let len_byte = self.byte()?;
-        let contents = if len_byte == 0x80 {
-            if !constructed {
-                return Err(err("BER", "indefinite length on a primitive encoding"));
+        let (length, used) = crate::ber::read_length(self.buf).map_err(|e| match e {
+            LengthError::Truncated => err("BER", "truncated"),
+            LengthError::TooLong => err("BER", "length field too long"),
+        })?;
+        self.buf = self.buf.get(used..).unwrap_or_default();
+        let contents = match length {
+            Length::Indefinite => {
+                if !constructed {
+                    return Err(err("BER", "indefinite length on a primitive encoding"));
+                }
+                self.indefinite_contents()?
             }
-            self.indefinite_contents()?
-        } else if len_byte & 0x80 != 0 {
-            let n = usize::from(len_byte & 0x7f);
-            if n > 4 {
-                return Err(err("BER", "length field too long"));
-            }
-            let mut len = 0usize;
-            for _ in 0..n {
-                len = (len << 8) | usize::from(self.byte()?);
-            }
-            self.take(len)?
-        } else {
-            self.take(usize::from(len_byte))?
+            Length::Definite(len) => self.take(len)?,
         };
         Ok(Tlv {
             class,
@@ -669,15 +666,7 @@ pub(crate) fn put(out: &mut Vec<u8>, id: u8, contents: &[u8]) {
 }
 
 fn put_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        let used = bytes.get(skip..).unwrap_or(&[]);
-        out.push(0x80 | used.len() as u8);
-        out.extend_from_slice(used);
-    }
+    crate::ber::write_length(out, len);
 }
 
 fn put_str(out: &mut Vec<u8>, id: u8, s: &str) {

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::ber::{Length, LengthError};
+
 /// How deep constructed encodings may nest. A forwarded message nests a whole IPM, so this is
 /// generous, but it bounds the recursion of the indefinite-length scanner.
 pub const MAX_DEPTH: usize = 64;
@@ -502,28 +504,16 @@ fn parse(buf: &[u8], base: usize, depth: usize) -> Result<(Tlv<'_>, usize)> {
         ));
     }
     let len_off = base + pos;
-    let l0 = *buf
-        .get(pos)
-        .ok_or_else(|| BerError::new(len_off, "a length octet"))?;
-    pos += 1;
-    let definite = if l0 < 0x80 {
-        Some(usize::from(l0))
-    } else if l0 == 0x80 {
-        None
-    } else {
-        let n = usize::from(l0 & 0x7f);
-        if n > 4 {
-            return Err(BerError::new(len_off, "a length of at most 4 octets"));
-        }
-        let mut len = 0usize;
-        for _ in 0..n {
-            let b = *buf
-                .get(pos)
-                .ok_or_else(|| BerError::new(base + pos, "a length octet"))?;
-            pos += 1;
-            len = (len << 8) | usize::from(b);
-        }
-        Some(len)
+    let (length, used) =
+        crate::ber::read_length(buf.get(pos..).unwrap_or_default()).map_err(|e| match e {
+            // The first octet missing, at the end of the input.
+            LengthError::Truncated => BerError::new(base + buf.len(), "a length octet"),
+            LengthError::TooLong => BerError::new(len_off, "a length of at most 4 octets"),
+        })?;
+    pos += used;
+    let definite = match length {
+        Length::Definite(len) => Some(len),
+        Length::Indefinite => None,
     };
     let contents_offset = base + pos;
     match definite {
@@ -636,15 +626,7 @@ pub fn write_header(out: &mut Vec<u8>, tag: Tag, len: usize) {
             out.push(if groups.is_empty() { g } else { g | 0x80 });
         }
     }
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = (len as u64).to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        let sig = bytes.get(skip..).unwrap_or_default();
-        out.push(0x80 | sig.len() as u8);
-        out.extend_from_slice(sig);
-    }
+    crate::ber::write_length(out, len);
 }
 
 /// Appends a complete element.

@@ -8,6 +8,8 @@
 //! nesting of indefinite lengths is bounded by [`MAX_DEPTH`].
 
 use bytes::{BufMut, Bytes, BytesMut};
+
+use crate::ber::{Length, LengthError};
 use rasn::types::ObjectIdentifier;
 
 /// Deepest nesting of constructed encodings the reader follows while searching for the end of
@@ -227,24 +229,13 @@ fn read_tag(input: &[u8]) -> Result<(Tag, usize), BerError> {
 
 /// Length octets: `Some(n)` definite, `None` indefinite; plus octets used.
 fn read_len(input: &[u8]) -> Result<(Option<usize>, usize), BerError> {
-    let first = *input.first().ok_or(BerError::Truncated)?;
-    if first < 0x80 {
-        return Ok((Some(usize::from(first)), 1));
-    }
-    if first == 0x80 {
-        return Ok((None, 1));
-    }
-    let n = usize::from(first & 0x7f);
     // More than 4 length octets would describe more than 4 GiB: no PDU here is that large.
-    if n > 4 || first == 0xff {
-        return Err(BerError::BadLength);
+    match crate::ber::read_length(input) {
+        Ok((Length::Definite(n), used)) => Ok((Some(n), used)),
+        Ok((Length::Indefinite, used)) => Ok((None, used)),
+        Err(LengthError::Truncated) => Err(BerError::Truncated),
+        Err(LengthError::TooLong) => Err(BerError::BadLength),
     }
-    let mut len: usize = 0;
-    for i in 0..n {
-        let b = *input.get(1 + i).ok_or(BerError::Truncated)?;
-        len = (len << 8) | usize::from(b);
-    }
-    Ok((Some(len), 1 + n))
 }
 
 /// Reads one element from the start of `input`. `Ok(None)` means the input ends before the
@@ -573,15 +564,7 @@ pub fn put_tag(out: &mut BytesMut, tag: Tag) {
 
 /// Appends definite length octets in the shortest form.
 pub fn put_len(out: &mut BytesMut, len: usize) {
-    if len < 0x80 {
-        out.put_u8(len as u8);
-    } else {
-        let bytes = (len as u64).to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        let sig = bytes.get(skip..).unwrap_or_default();
-        out.put_u8(0x80 | sig.len() as u8);
-        out.extend_from_slice(sig);
-    }
+    crate::ber::write_length(out, len);
 }
 
 /// Appends a whole element with `content` as contents.

@@ -1,15 +1,10 @@
 //! `mstorectl address`: canonical form of an X.411 §18 O/R address, BER in hex, errors.
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::common::cli::mstorectl;
 
 const CAAS: &str = "C=XX;A=ICAO;P=HONGKONG;O=HKGCAD;OU1=VHHH;CN=VHHHZQZA";
-
-fn mstorectl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mstorectl"))
-        .args(args)
-        .output()
-        .expect("run mstorectl")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 output")

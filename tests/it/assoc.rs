@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -24,10 +23,13 @@ use mstore::assoc::{
 use mstore::ctl::trace;
 use mstore::osi::acse::{self, Diagnostic};
 use mstore::osi::rose::{Code, Problem, problem};
-use rasn::types::Ia5String;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
+
+use crate::common::fixtures::fixtures;
+use crate::common::tshark::{dissect_tcp, tshark_available};
+use crate::common::values::ia5;
 
 // ---------------------------------------------------------------------------------------------
 // Bind arguments and results
@@ -59,10 +61,6 @@ fn ms_bind_result() -> Bytes {
 /// (ENUMERATED 0).
 fn ms_bind_error() -> Bytes {
     Bytes::from_static(&[0x0a, 0x01, 0x00])
-}
-
-fn ia5(s: &str) -> Ia5String {
-    Ia5String::from_iso646_bytes(s.as_bytes()).unwrap()
 }
 
 fn mts_bind(password: &str) -> Bytes {
@@ -952,19 +950,6 @@ async fn shutdown_signal_from_another_task_ends_the_accept_loop() {
 // ---------------------------------------------------------------------------------------------
 // The real P1 initiator against our server
 
-fn fixtures() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/real-captures"
-    ));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: fixtures not found at {}", dir.display());
-        None
-    }
-}
-
 #[tokio::test]
 async fn real_p1_initiator_is_refused_and_the_server_keeps_serving() {
     let Some(dir) = fixtures() else { return };
@@ -1066,42 +1051,7 @@ fn tshark_dissect(exchange: &[(bool, Vec<u8>)]) -> String {
     let path = dir.path().join("assoc.pcap");
     // A port other than 102, so the RFC 1006 decode-as option is exercised as documented.
     std::fs::write(&path, trace::write_pcap(&pairs, 3001)).unwrap();
-    if let Some(keep) = std::env::var_os("MSTORE_KEEP_PCAP") {
-        std::fs::copy(&path, keep).unwrap();
-    }
-    let out = std::process::Command::new("tshark")
-        .arg("-r")
-        .arg(&path)
-        .args(["-d", "tcp.port==3001,tpkt", "-V"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    for bad in [
-        "Malformed",
-        "[Expert Info (Error",
-        "Expert Info (Warning",
-        "Dissector bug",
-        "BER Error",
-    ] {
-        assert!(!text.contains(bad), "tshark found {bad}:\n{text}");
-    }
-    text
-}
-
-fn tshark_available() -> bool {
-    let ok = std::process::Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("SKIPPED: tshark not installed");
-    }
-    ok
+    dissect_tcp(&path, &["-d", "tcp.port==3001,tpkt"])
 }
 
 #[tokio::test]

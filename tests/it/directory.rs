@@ -5,27 +5,17 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mstore::address::ORAddress;
 use mstore::config::Config;
 use mstore::directory::{self, Directory, DirectoryError, EmbeddedDirectory, NewUser};
 
-use crate::config::{copy_default_config, set_mode};
+use crate::common::cli::mstorectl;
+use crate::common::config::{copy_default_config, set_mode};
+use crate::common::values::addr;
 
 const DEMO: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
-
-fn addr(s: &str) -> ORAddress {
-    s.parse().unwrap()
-}
-
-fn mstorectl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mstorectl"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()

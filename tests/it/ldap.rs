@@ -10,16 +10,13 @@ use mstore::address::ORAddress;
 use mstore::config::{Config, DirectoryConfig};
 use mstore::directory::{self, Directory, DirectoryError, LdapDirectory};
 
-use crate::config::{copy_default_config, set_mode};
+use crate::common::config::{copy_default_config, set_mode};
+use crate::common::values::addr;
 use crate::slapd::{SERVICE_DN, SERVICE_PW, SIZE_LIMIT, Slapd};
 
 const ALICE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
 const ALICE_DN: &str = "cn=EGLLZPZX,ou=users,o=test";
 const ALICE_PW: &str = "alice-pw";
-
-fn addr(s: &str) -> ORAddress {
-    s.parse().unwrap()
-}
 
 /// A user entry holding `or_addresses` in `attr`.
 fn user(cn: &str, ou: &str, attr: &str, or_addresses: &[&str], pw: &str) -> String {

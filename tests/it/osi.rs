@@ -6,8 +6,6 @@
 // Helpers outside #[test] fns: a panic there is still a failed test, not a crashed store.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-
 use bytes::{Bytes, BytesMut};
 use mstore::asn1::oids;
 use mstore::ctl::trace;
@@ -22,22 +20,8 @@ use mstore::osi::tp0::{self, Tpdu};
 use mstore::osi::{Limits, tpkt};
 use rasn::types::ObjectIdentifier;
 
-fn fixtures() -> Option<PathBuf> {
-    let dir = std::env::var_os("MSTORE_FIXTURES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../shared/fixtures/real-captures"
-            ))
-        });
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: fixtures not found at {}", dir.display());
-        None
-    }
-}
+use crate::common::fixtures::fixtures;
+use crate::common::tshark::{dissect_tcp, tshark_available};
 
 fn conversation(file: &str) -> Option<trace::Conversation> {
     let dir = fixtures()?;
@@ -435,12 +419,7 @@ fn our_responder_declines_unimplemented_session_units() {
 
 #[test]
 fn tshark_reads_our_p7_exchange_without_errors() {
-    if std::process::Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_err()
-    {
-        eprintln!("SKIPPED: tshark not installed");
+    if !tshark_available() {
         return;
     }
     let ber = vec![ObjectIdentifier::from(oids::ID_BER)];
@@ -545,27 +524,10 @@ fn tshark_reads_our_p7_exchange_without_errors() {
     let path = dir.path().join("ours.pcap");
     let exchange: Vec<(bool, &[u8])> = packets.iter().map(|(up, b)| (*up, b.as_slice())).collect();
     std::fs::write(&path, trace::write_pcap(&exchange, 102)).unwrap();
-    if let Some(keep) = std::env::var_os("MSTORE_KEEP_PCAP") {
-        std::fs::copy(&path, keep).unwrap();
-    }
     // Our own trace reads it completely too.
     let own = trace::trace(&std::fs::read(&path).unwrap(), Some(102)).unwrap();
     assert_eq!(own.problems, 0, "{}", own.text);
-    let out = std::process::Command::new("tshark")
-        .arg("-r")
-        .arg(&path)
-        .arg("-V")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    for bad in ["Malformed", "[Expert Info (Error", "Dissector bug"] {
-        assert!(!text.contains(bad), "tshark found {bad}:\n{text}");
-    }
+    let text = dissect_tcp(&path, &[]);
     for needed in [
         "CONNECT (CN) SPDU",
         "ACCEPT (AC) SPDU",

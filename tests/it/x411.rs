@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 use std::fmt::Debug;
-use std::str::FromStr;
 
 use mstore::address::ORName;
 use mstore::asn1::oids::{
@@ -11,26 +10,26 @@ use mstore::asn1::oids::{
 };
 use mstore::asn1::x411::{self, *};
 use proptest::prelude::*;
-use rasn::types::{Any, BitString, Ia5String, ObjectIdentifier, OctetString, PrintableString};
+use rasn::types::{Any, BitString, ObjectIdentifier, OctetString, PrintableString};
 use rasn::{Decode, Encode};
+
+use crate::common::arb::{arb_name, arb_oid, arb_word};
+use crate::common::ber::{
+    Lengths, canonical, check_length_forms, children, hex, len_octets, rewrite, split_tlv, tlv,
+    tlv_bytes,
+};
+use crate::common::fixtures::fixtures;
+use crate::common::tshark::{
+    self, accept_spdu, assert_clean, connect_spdu, error, external, invoke, pcap_user0, run_tshark,
+    tshark,
+};
+use crate::common::values::{ia5, name, printable};
 
 // ---------------------------------------------------------------------------------------------
 // Building values
 
-fn name(s: &str) -> ORName {
-    ORName::from_str(s).unwrap()
-}
-
 fn time(secs: u64) -> Time {
     Time::from_timestamp(secs as i64, 0).unwrap()
-}
-
-fn ia5(s: &str) -> Ia5String {
-    Ia5String::from_iso646_bytes(s.as_bytes()).unwrap()
-}
-
-fn printable(s: &str) -> PrintableString {
-    PrintableString::from_bytes(s.as_bytes()).unwrap()
 }
 
 fn oid(arcs: &[u32]) -> ObjectIdentifier {
@@ -76,171 +75,6 @@ fn sample_delivery() -> MessageDeliveryArgument {
 // ---------------------------------------------------------------------------------------------
 // A BER tree walker, used to rewrite encodings into other length forms and to look at bytes.
 
-#[derive(Clone, Copy, Debug)]
-enum Lengths {
-    /// Constructed values get the indefinite form (`80` … `00 00`).
-    Indefinite,
-    /// Every length in the long form with four length octets (`84 xx xx xx xx`).
-    LongForm,
-}
-
-struct Tlv<'a> {
-    identifier: &'a [u8],
-    constructed: bool,
-    contents: &'a [u8],
-}
-
-/// Splits one TLV (definite lengths only: our own encoder's output) off `b`.
-fn split_tlv(b: &[u8]) -> (Tlv<'_>, &[u8]) {
-    let mut i = 1;
-    if b[0] & 0x1f == 0x1f {
-        while b[i] & 0x80 != 0 {
-            i += 1;
-        }
-        i += 1;
-    }
-    let identifier = &b[..i];
-    let first = b[i] as usize;
-    i += 1;
-    let len = if first < 0x80 {
-        first
-    } else {
-        let n = first & 0x7f;
-        let mut l = 0usize;
-        for k in 0..n {
-            l = (l << 8) | b[i + k] as usize;
-        }
-        i += n;
-        l
-    };
-    let tlv = Tlv {
-        identifier,
-        constructed: b[0] & 0x20 != 0,
-        contents: &b[i..i + len],
-    };
-    (tlv, &b[i + len..])
-}
-
-fn children(mut contents: &[u8]) -> Vec<Tlv<'_>> {
-    let mut out = Vec::new();
-    while !contents.is_empty() {
-        let (t, rest) = split_tlv(contents);
-        out.push(t);
-        contents = rest;
-    }
-    out
-}
-
-fn rewrite_one(t: &Tlv<'_>, mode: Lengths, out: &mut Vec<u8>) {
-    out.extend_from_slice(t.identifier);
-    let inner = if t.constructed {
-        let mut v = Vec::new();
-        for c in children(t.contents) {
-            rewrite_one(&c, mode, &mut v);
-        }
-        v
-    } else {
-        t.contents.to_vec()
-    };
-    match mode {
-        Lengths::Indefinite if t.constructed => {
-            out.push(0x80);
-            out.extend_from_slice(&inner);
-            out.extend_from_slice(&[0, 0]);
-        }
-        Lengths::Indefinite => {
-            out.extend_from_slice(&short_or_long(inner.len()));
-            out.extend_from_slice(&inner);
-        }
-        Lengths::LongForm => {
-            out.push(0x84);
-            out.extend_from_slice(&(inner.len() as u32).to_be_bytes());
-            out.extend_from_slice(&inner);
-        }
-    }
-}
-
-fn short_or_long(len: usize) -> Vec<u8> {
-    if len < 0x80 {
-        vec![len as u8]
-    } else {
-        let bytes = (len as u32).to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        let mut v = vec![0x80 | (4 - skip) as u8];
-        v.extend_from_slice(&bytes[skip..]);
-        v
-    }
-}
-
-/// Re-encodes a complete BER value (one TLV) with the given length forms.
-fn rewrite(bytes: &[u8], mode: Lengths) -> Vec<u8> {
-    let (t, rest) = split_tlv(bytes);
-    assert!(rest.is_empty());
-    let mut out = Vec::new();
-    rewrite_one(&t, mode, &mut out);
-    out
-}
-
-/// Re-encodes a BER value (any length forms) with minimal definite lengths.
-fn canonical(bytes: &[u8]) -> Vec<u8> {
-    let (out, rest) = canon_one(bytes);
-    assert!(rest.is_empty());
-    out
-}
-
-fn canon_one(b: &[u8]) -> (Vec<u8>, &[u8]) {
-    let mut i = 1;
-    if b[0] & 0x1f == 0x1f {
-        while b[i] & 0x80 != 0 {
-            i += 1;
-        }
-        i += 1;
-    }
-    let identifier = &b[..i];
-    let first = b[i] as usize;
-    i += 1;
-    let (inner, rest) = if first == 0x80 {
-        let mut body = Vec::new();
-        let mut r = &b[i..];
-        while r[..2] != [0, 0] {
-            let (c, rr) = canon_one(r);
-            body.extend(c);
-            r = rr;
-        }
-        (body, &r[2..])
-    } else {
-        let len = if first < 0x80 {
-            first
-        } else {
-            let n = first & 0x7f;
-            let mut l = 0usize;
-            for k in 0..n {
-                l = (l << 8) | b[i + k] as usize;
-            }
-            i += n;
-            l
-        };
-        let contents = &b[i..i + len];
-        let inner = if b[0] & 0x20 != 0 {
-            let mut body = Vec::new();
-            let mut r = contents;
-            while !r.is_empty() {
-                let (c, rr) = canon_one(r);
-                body.extend(c);
-                r = rr;
-            }
-            body
-        } else {
-            contents.to_vec()
-        };
-        (inner, &b[i + len..])
-    };
-    let mut out = identifier.to_vec();
-    out.extend(short_or_long(inner.len()));
-    out.extend(inner);
-    (out, rest)
-}
-
 /// The components of the SET / SEQUENCE `bytes`, as (first identifier octet, contents).
 fn components_of(bytes: &[u8]) -> Vec<(u8, Vec<u8>)> {
     let (t, _) = split_tlv(bytes);
@@ -250,76 +84,13 @@ fn components_of(bytes: &[u8]) -> Vec<(u8, Vec<u8>)> {
         .collect()
 }
 
-/// The full check every top-level type gets: decode(encode(x)) == x in the definite,
-/// indefinite and long length forms, and every truncation is refused.
+/// The full check every top-level type gets (see `check_length_forms`).
 fn check<T: Encode + Decode + PartialEq + Debug>(x: &T) {
-    let bytes = x411::encode(x).unwrap();
-    let back: T = x411::decode(&bytes).unwrap();
-    assert_eq!(&back, x, "definite lengths");
-    for mode in [Lengths::Indefinite, Lengths::LongForm] {
-        let other = rewrite(&bytes, mode);
-        let back: T =
-            x411::decode(&other).unwrap_or_else(|e| panic!("{mode:?}: {e}\n{}", hex(&other)));
-        // Opaque parts (open types, certificates, security labels) keep the length forms
-        // they arrived in, so the values are compared through their canonical encodings.
-        assert_eq!(
-            hex(&canonical(&x411::encode(&back).unwrap())),
-            hex(&bytes),
-            "{mode:?}"
-        );
-        // A truncated indefinite form must fail too.
-        if let Some(cut) = other.len().checked_sub(1) {
-            assert!(
-                x411::decode::<T>(&other[..cut]).is_err(),
-                "{mode:?} truncated"
-            );
-        }
-    }
-    let step = (bytes.len() / 64).max(1);
-    for cut in (0..bytes.len()).step_by(step) {
-        assert!(
-            x411::decode::<T>(&bytes[..cut]).is_err(),
-            "truncated at {cut}"
-        );
-    }
-    // Flipped bytes may or may not decode, but never panic.
-    for i in (0..bytes.len()).step_by(step) {
-        let mut m = bytes.clone();
-        m[i] ^= 0xa5;
-        let _ = x411::decode::<T>(&m);
-    }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter()
-        .map(|x| format!("{x:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    check_length_forms(x, |v| x411::encode(v), |b| x411::decode::<T>(b));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Strategies
-
-fn arb_word(max: usize) -> impl Strategy<Value = String> {
-    proptest::string::string_regex(&format!("[A-Za-z0-9]{{1,{max}}}")).unwrap()
-}
-
-fn arb_name() -> impl Strategy<Value = ORName> {
-    (
-        prop_oneof![Just("GB"), Just("XX"), Just("DE")],
-        prop_oneof![Just(" "), Just("ICAO"), Just("BT")],
-        arb_word(8),
-        arb_word(12),
-        proptest::option::of(arb_word(10)),
-    )
-        .prop_map(|(c, a, p, o, s)| {
-            let mut text = format!("C={c};A={a};P={p};O={o}");
-            if let Some(s) = s {
-                text.push_str(&format!(";S={s}"));
-            }
-            name(&text)
-        })
-}
 
 fn arb_time() -> impl Strategy<Value = Time> {
     // 1990 .. 2040: inside UTCTime's two-digit-year window.
@@ -346,19 +117,6 @@ fn arb_mts_id() -> impl Strategy<Value = MTSIdentifier> {
                 );
             }
             id
-        })
-}
-
-fn arb_oid() -> impl Strategy<Value = ObjectIdentifier> {
-    (
-        0u32..3,
-        0u32..40,
-        proptest::collection::vec(0u32..100_000, 0..6),
-    )
-        .prop_map(|(a, b, rest)| {
-            let mut arcs = vec![a, b];
-            arcs.extend(rest);
-            oid(&arcs)
         })
 }
 
@@ -845,7 +603,7 @@ proptest! {
         // A well-formed outer SET / SEQUENCE around random contents reaches the component
         // decoders.
         let mut bytes = vec![tag];
-        bytes.extend(short_or_long(body.len()));
+        bytes.extend(len_octets(body.len()));
         bytes.extend(&body);
         let _ = x411::decode::<MessageDeliveryArgument>(&bytes);
         let _ = x411::decode::<MTSBindArgument>(&bytes);
@@ -1068,7 +826,7 @@ fn replace_component(bytes: &[u8], old: &[u8], new: &[u8]) -> Vec<u8> {
                 }
             }
             body.push(0x31);
-            body.extend(short_or_long(set_body.len()));
+            body.extend(len_octets(set_body.len()));
             body.extend(set_body);
         } else {
             body.extend(tlv_bytes(k));
@@ -1076,17 +834,9 @@ fn replace_component(bytes: &[u8], old: &[u8], new: &[u8]) -> Vec<u8> {
     }
     assert!(replaced, "component not found");
     let mut out = vec![0x30];
-    out.extend(short_or_long(body.len()));
+    out.extend(len_octets(body.len()));
     out.extend(body);
     out
-}
-
-/// The complete minimal-length encoding of a TLV.
-fn tlv_bytes(t: &Tlv<'_>) -> Vec<u8> {
-    let mut v = t.identifier.to_vec();
-    v.extend(short_or_long(t.contents.len()));
-    v.extend_from_slice(t.contents);
-    v
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1104,210 +854,35 @@ fn tlv_bytes(t: &Tlv<'_>) -> Vec<u8> {
 //   (indirect-reference 3) holds the ROS bind-invoke `b0 { 31 … }`.
 // Pass: tshark shows our values, no "Malformed", no BER error, no warning or error expert info.
 
-fn tshark() -> Option<std::path::PathBuf> {
-    ["/usr/bin/tshark", "/usr/local/bin/tshark"]
-        .iter()
-        .map(std::path::PathBuf::from)
-        .find(|p| p.exists())
-}
-
-fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
-    let mut v = vec![tag];
-    v.extend(short_or_long(body.len()));
-    v.extend_from_slice(body);
-    v
-}
-
-fn pcap_user0(payload: &[u8]) -> Vec<u8> {
-    pcap_user0_packets(&[payload])
-}
-
-/// A pcap file (link type 147, USER0) holding one packet per payload.
-fn pcap_user0_packets(payloads: &[&[u8]]) -> Vec<u8> {
-    let mut v = Vec::new();
-    v.extend(0xa1b2_c3d4u32.to_le_bytes()); // pcap magic, microsecond timestamps
-    v.extend(2u16.to_le_bytes());
-    v.extend(4u16.to_le_bytes());
-    v.extend(0i32.to_le_bytes());
-    v.extend(0u32.to_le_bytes());
-    v.extend(65535u32.to_le_bytes());
-    v.extend(147u32.to_le_bytes()); // LINKTYPE_USER0
-    for (i, payload) in payloads.iter().enumerate() {
-        v.extend((1_764_300_000u32 + i as u32).to_le_bytes());
-        v.extend(0u32.to_le_bytes());
-        v.extend((payload.len() as u32).to_le_bytes());
-        v.extend((payload.len() as u32).to_le_bytes());
-        v.extend_from_slice(payload);
-    }
-    v
-}
-
-fn ber_transfer_syntax() -> Vec<u8> {
-    tlv(0x30, &[0x06, 0x02, 0x51, 0x01])
-}
-
-/// A P3 operation invoked on an established association (context 3 = `abstract_syntax`).
 fn invoke_packet(opcode: u8, argument: &[u8]) -> Vec<u8> {
-    let mut ros_body = vec![0x02, 0x01, 0x01, 0x02, 0x01, opcode];
-    ros_body.extend_from_slice(argument);
-    let ros = tlv(0xa1, &ros_body);
-    let mut pdv = vec![0x02, 0x01, 0x03];
-    pdv.extend(tlv(0xa0, &ros));
-    let ppdu = tlv(0x61, &tlv(0x30, &pdv));
-    let mut payload = vec![0x01, 0x00, 0x01, 0x00];
-    payload.extend(ppdu);
-    pcap_user0(&payload)
+    pcap_user0(&[&invoke(opcode, argument)])
 }
 
-/// The result of a P3 operation (ROS returnResult) on an established association.
 fn result_packet(opcode: u8, result: &[u8]) -> Vec<u8> {
-    let mut inner = vec![0x02, 0x01, opcode];
-    inner.extend_from_slice(result);
-    let mut ros_body = vec![0x02, 0x01, 0x01];
-    ros_body.extend(tlv(0x30, &inner));
-    let ros = tlv(0xa2, &ros_body);
-    let mut pdv = vec![0x02, 0x01, 0x03];
-    pdv.extend(tlv(0xa0, &ros));
-    let ppdu = tlv(0x61, &tlv(0x30, &pdv));
-    let mut payload = vec![0x01, 0x00, 0x01, 0x00];
-    payload.extend(ppdu);
-    pcap_user0(&payload)
+    pcap_user0(&[&tshark::result(opcode, result)])
 }
 
-/// Session parameter and SPDU lengths: one octet, or ff + two octets (X.225 §8.2.5).
-fn ses_len(n: usize) -> Vec<u8> {
-    if n < 255 {
-        vec![n as u8]
-    } else {
-        vec![0xff, (n >> 8) as u8, n as u8]
-    }
-}
-
-/// An SPDU (`si` 13 CONNECT, 14 ACCEPT) whose only parameter is session user data (193).
-fn spdu(si: u8, user_data: &[u8]) -> Vec<u8> {
-    let mut param = vec![0xc1];
-    param.extend(ses_len(user_data.len()));
-    param.extend_from_slice(user_data);
-    let mut out = vec![si];
-    out.extend(ses_len(param.len()));
-    out.extend(param);
-    out
-}
-
-/// A session CONNECT whose CP-type PPDU defines contexts 1 (ACSE) and 3 (id-as-mts) and
-/// carries an AARQ for mts-forced-access-88, with `user_information` (EXTERNALs) if given.
-fn connect_spdu(user_information: Option<Vec<u8>>) -> Vec<u8> {
-    let mut aarq = tlv(0xa1, &oid_ber(ID_AC_MTS_FORCED_ACCESS_88));
-    if let Some(ui) = user_information {
-        aarq.extend(tlv(0xbe, &ui));
-    }
-    let aarq = tlv(0x60, &aarq);
-    let mut acse_ctx = vec![0x02, 0x01, 0x01, 0x06, 0x04, 0x52, 0x01, 0x00, 0x01];
-    acse_ctx.extend(ber_transfer_syntax());
-    let mut mts_ctx = vec![0x02, 0x01, 0x03];
-    mts_ctx.extend(oid_ber(ID_AS_MTS));
-    mts_ctx.extend(ber_transfer_syntax());
-    let mut ctxs = tlv(0x30, &acse_ctx);
-    ctxs.extend(tlv(0x30, &mts_ctx));
-    let mut pdv = vec![0x02, 0x01, 0x01];
-    pdv.extend(tlv(0xa0, &aarq));
-    let mut normal = tlv(0xa4, &ctxs);
-    normal.extend(tlv(0x61, &tlv(0x30, &pdv)));
-    let mut cp = tlv(0xa0, &[0x80, 0x01, 0x01]);
-    cp.extend(tlv(0xa2, &normal));
-    spdu(13, &tlv(0x31, &cp))
-}
-
-/// One EXTERNAL of ACSE user-information on context 3 holding `ros`.
-fn mts_external(ros: &[u8]) -> Vec<u8> {
-    let mut ext = vec![0x02, 0x01, 0x03];
-    ext.extend(tlv(0xa0, ros));
-    tlv(0x28, &ext)
-}
-
-/// A P3 error (ROS returnError) on an established association.
 fn error_packet(code: u8, parameter: &[u8]) -> Vec<u8> {
-    let mut ros_body = vec![0x02, 0x01, 0x01, 0x02, 0x01, code];
-    ros_body.extend_from_slice(parameter);
-    let ros = tlv(0xa3, &ros_body);
-    let mut pdv = vec![0x02, 0x01, 0x03];
-    pdv.extend(tlv(0xa0, &ros));
-    let ppdu = tlv(0x61, &tlv(0x30, &pdv));
-    let mut payload = vec![0x01, 0x00, 0x01, 0x00];
-    payload.extend(ppdu);
-    pcap_user0(&payload)
+    pcap_user0(&[&error(code, parameter)])
 }
 
-/// The MTS-bind argument in the AARQ of a session CONNECT (ROS bind-invoke `b0`).
+/// The MTS-bind argument in the AARQ of a session CONNECT (ROS bind-invoke `b0`), contexts 1
+/// (ACSE) and 3 (id-as-mts) for mts-forced-access-88.
 fn bind_packet(argument: &[u8]) -> Vec<u8> {
-    pcap_user0(&connect_spdu(Some(mts_external(&tlv(0xb0, argument)))))
+    let ui = external(&tlv(0xb0, argument));
+    pcap_user0(&[&connect_spdu(
+        ID_AC_MTS_FORCED_ACCESS_88,
+        ID_AS_MTS,
+        Some(ui),
+    )])
 }
 
 /// A CONNECT without bind data, then the ACCEPT whose CPA carries an AARE with the MTS-bind
 /// result (ROS bind-result `b1`).
 fn bind_result_packets(result: &[u8]) -> Vec<u8> {
-    let connect = connect_spdu(None);
-    let mut aare = tlv(0xa1, &oid_ber(ID_AC_MTS_FORCED_ACCESS_88));
-    aare.extend(tlv(0xa2, &[0x02, 0x01, 0x00])); // accepted
-    aare.extend(tlv(0xa3, &tlv(0xa1, &[0x02, 0x01, 0x00]))); // service-user: null
-    aare.extend(tlv(0xbe, &mts_external(&tlv(0xb1, result))));
-    let aare = tlv(0x61, &aare);
-    let accepted = tlv(0x30, &[0x80, 0x01, 0x00, 0x81, 0x02, 0x51, 0x01]);
-    let mut results = accepted.clone();
-    results.extend(accepted);
-    let mut pdv = vec![0x02, 0x01, 0x01];
-    pdv.extend(tlv(0xa0, &aare));
-    let mut normal = tlv(0xa5, &results);
-    normal.extend(tlv(0x61, &tlv(0x30, &pdv)));
-    let mut cpa = tlv(0xa0, &[0x80, 0x01, 0x01]);
-    cpa.extend(tlv(0xa2, &normal));
-    let accept = spdu(14, &tlv(0x31, &cpa));
-    pcap_user0_packets(&[&connect, &accept])
-}
-
-fn oid_text(oid: &rasn::types::Oid) -> String {
-    oid.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
-}
-
-fn oid_ber(oid: &rasn::types::Oid) -> Vec<u8> {
-    rasn::ber::encode(&ObjectIdentifier::new(oid.to_vec()).unwrap()).unwrap()
-}
-
-/// Runs tshark -V over `pcap`, presentation context 3 bound to `syntax`.
-fn run_tshark(tshark: &std::path::Path, pcap: &[u8], syntax: &rasn::types::Oid) -> String {
-    let context = format!(r#"uat:pres_context_list:"3","{}""#, oid_text(syntax));
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p3.pcap");
-    std::fs::write(&path, pcap).unwrap();
-    let out = std::process::Command::new(tshark)
-        .arg("-r")
-        .arg(&path)
-        .args([
-            "-o",
-            r#"uat:user_dlts:"User 0 (DLT=147)","ses","0","","0","""#,
-        ])
-        .args(["-o", &context])
-        .arg("-V")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "tshark failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn assert_clean(text: &str) {
-    for bad in [
-        "Malformed",
-        "BER Error",
-        "Expert Info (Error",
-        "Expert Info (Warning",
-        "Dissector is not available",
-    ] {
-        assert!(!text.contains(bad), "tshark reports {bad:?}:\n{text}");
-    }
+    let connect = connect_spdu(ID_AC_MTS_FORCED_ACCESS_88, ID_AS_MTS, None);
+    let accept = accept_spdu(ID_AC_MTS_FORCED_ACCESS_88, 0, &tlv(0xb1, result));
+    pcap_user0(&[&connect, &accept])
 }
 
 fn tshark_time(t: &Time) -> String {
@@ -1903,19 +1478,6 @@ fn tshark_decodes_our_controls_waiting_and_errors() {
 // ---------------------------------------------------------------------------------------------
 // Real vendor bytes: the P1 envelope of the Nexor / Isode-era capture shares X.411's common
 // types (MTSIdentifier, ORName, EncodedInformationTypes, ContentType, ExtensionField).
-
-fn fixtures() -> Option<std::path::PathBuf> {
-    let dir = std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/real-captures"
-    ));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("SKIPPED: fixtures not found at {}", dir.display());
-        None
-    }
-}
 
 /// Splits one TLV, definite or indefinite length, off `b`: (the TLV as it is, the rest).
 fn split_raw(b: &[u8]) -> (&[u8], &[u8]) {
