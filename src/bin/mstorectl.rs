@@ -34,6 +34,8 @@ enum Command {
     Stats(mstore::ctl::store::StatsArgs),
     /// Raise sequence numbers (of one mailbox, or of all and of mailboxes created later).
     Increment(mstore::ctl::store::IncrementArgs),
+    /// Print the attributes of a message content (IPM / IPN / P772) as JSON.
+    Inspect(mstore::ctl::inspect::InspectArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Rebuild(args) => mstore::ctl::store::rebuild(args),
         Command::Stats(args) => mstore::ctl::store::stats(args),
         Command::Increment(args) => mstore::ctl::store::increment(args),
+        Command::Inspect(args) => mstore::ctl::inspect::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 mod address_cli;
 mod config;
+mod content;
 mod directory;
 mod ldap;
 mod osi;
