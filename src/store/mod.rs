@@ -16,11 +16,12 @@
 pub mod attrs;
 mod commit;
 pub mod error;
-pub mod filter_text;
 pub mod faults;
+pub mod filter_text;
 pub mod format;
 pub mod fs;
 pub mod index;
+pub mod maint;
 pub mod offline;
 pub mod plan;
 pub mod preload;
@@ -342,8 +343,15 @@ pub struct Store {
     needs_scan: AtomicBool,
     recovery: RecoveryReport,
     closed: AtomicBool,
+    /// Called after each durable delivery (X.413 auto-actions: Alert, auto-forward).
+    hooks: RwLock<Vec<DeliveryHook>>,
+    /// The newest entry of each mailbox and class, kept for the alert → fetch → delete pattern.
+    newest: Mutex<HashMap<(String, u8), Arc<MessageFile>>>,
     _lock: LockGuard,
 }
+
+/// A callback run after a delivery is durable: the entry's key and indexed attributes.
+pub type DeliveryHook = Arc<dyn Fn(&EntryKey, &attrs::EntryAttrs) + Send + Sync>;
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -465,7 +473,10 @@ fn migrate_attrs(fs: &dyn FileSystem, layout: &Layout, db: &redb::Database) -> R
     )?;
     txn.commit()?;
     if migrated > 0 {
-        tracing::info!(entries = migrated, "store: index schema migrated to version 2");
+        tracing::info!(
+            entries = migrated,
+            "store: index schema migrated to version 2"
+        );
     }
     Ok(())
 }
@@ -536,6 +547,8 @@ impl Store {
             needs_scan: AtomicBool::new(false),
             recovery,
             closed: AtomicBool::new(false),
+            hooks: RwLock::new(Vec::new()),
+            newest: Mutex::new(HashMap::new()),
             _lock: lock,
         };
         store.load_mailboxes()?;
@@ -775,23 +788,50 @@ impl Store {
             file_crc,
             children: entry.children.to_vec(),
         };
+        let hooks: Vec<DeliveryHook> = self.hooks.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let newest = Arc::new(file);
         let pending = Pending {
             key: key.clone(),
             row,
             path,
             status: entry.status,
-            file: if self.options.extensions.is_empty() {
-                None
-            } else {
-                Some(file)
-            },
+            file: Some(newest.clone()),
         };
         self.committer.submit(self, pending, flight)?;
+        lock_or_poisoned(&self.newest)
+            .insert((key.mailbox_id.clone(), key.class.code()), newest.clone());
+        if !hooks.is_empty() {
+            let a = attrs::attrs_of(&newest, entry.status);
+            for h in &hooks {
+                h(&key, &a);
+            }
+        }
         Ok(Delivered {
             key,
             file_size: bytes.len() as u64,
             file_crc,
         })
+    }
+
+    /// Registers a callback run after every durable delivery (in the delivering thread, after
+    /// the commit: keep it short, e.g. queue an Alert).
+    pub fn on_delivery(&self, hook: DeliveryHook) {
+        self.hooks
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(hook);
+    }
+
+    /// The message file of an entry: from memory if it is the newest of its mailbox and class
+    /// (alert → fetch → delete), else read and verified from disk.
+    pub fn read_cached(&self, key: &EntryKey) -> Result<Arc<MessageFile>> {
+        if let Some(f) =
+            lock_or_poisoned(&self.newest).get(&(key.mailbox_id.clone(), key.class.code()))
+            && f.seq == key.seq
+        {
+            return Ok(f.clone());
+        }
+        self.read(key).map(Arc::new)
     }
 
     /// Reads and verifies an entry's message file.
@@ -905,6 +945,13 @@ impl Store {
             self.reset_db();
         }
         r?;
+        {
+            let mut n = lock_or_poisoned(&self.newest);
+            let k = (key.mailbox_id.clone(), key.class.code());
+            if n.get(&k).is_some_and(|f| f.seq == key.seq) {
+                n.remove(&k);
+            }
+        }
         let path = self.layout.entry_file(&key.mailbox_id, key.class, key.seq);
         match self.fs.remove_file(&path) {
             Ok(()) => {}

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use redb::{ReadableDatabase, ReadableTable};
 
@@ -351,14 +352,14 @@ impl Store {
         class: EntryClass,
         seq: u32,
         requested: &[AttributeSelection],
-    ) -> Result<(EntryInformation, MessageFile)> {
+    ) -> Result<(EntryInformation, Arc<MessageFile>)> {
         let key = EntryKey {
             mailbox_id: mailbox_id.to_string(),
             class,
             seq,
         };
         let a = self.attrs(&key)?.ok_or_else(|| no_such(&key))?;
-        let file = self.read(&key)?;
+        let file = self.read_cached(&key)?;
         let text = if requested.iter().any(|r| r.attr == Attr::Text) {
             Some(attrs::text_of(&file))
         } else {
