@@ -596,3 +596,133 @@ fn version_1_index_is_migrated_with_statuses_kept() {
         .sum();
     assert_eq!(n, 4);
 }
+
+fn ctl(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mstorectl"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn list_json(data: &str, addr: &str, filter: Option<&str>) -> Vec<serde_json::Value> {
+    let mut args = vec!["list", "--data", data, "--mailbox", addr, "--json"];
+    if let Some(f) = filter {
+        args.extend(["--filter", f]);
+    }
+    let (code, out, err) = ctl(&args);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn mstorectl_list_tidy_resync() {
+    use mstore::store::preload::{PreloadOptions, generate_recipients, preload};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let addr = generate_recipients(1, 9).remove(0);
+    {
+        let store = Store::open(&data).unwrap();
+        let opts = PreloadOptions {
+            recipients: vec![addr.clone()],
+            messages: 150,
+            seed: 9,
+            size: 300,
+            new_fraction: 0.2,
+            threads: 2,
+        };
+        preload(&store, &opts, &|_| {}, &|_| {}).unwrap();
+    }
+    let d = data.to_str().unwrap();
+    let st = mstore::store::offline::stats(&mstore::store::RealFs, &data).unwrap();
+    let all = list_json(d, &addr, None);
+    assert_eq!(all.len(), 150);
+    let new = list_json(d, &addr, Some("(retrieval-status=new)"));
+    assert_eq!(new.len() as u64, st.totals.all.new);
+    assert!(new.iter().all(|e| e["retrieval-status"] == "new"));
+    // Filters return exactly what a scan of the full list says.
+    let scan = |p: &dyn Fn(&serde_json::Value) -> bool| -> Vec<serde_json::Value> {
+        all.iter().filter(|e| p(e)).cloned().collect()
+    };
+    assert_eq!(
+        list_json(d, &addr, Some("(priority=urgent)")),
+        scan(&|e| e["priority"] == "urgent")
+    );
+    assert_eq!(
+        list_json(d, &addr, Some("(content-length>=400)")),
+        scan(&|e| e["content-length"].as_i64().unwrap() >= 400)
+    );
+    let word = all
+        .iter()
+        .find_map(|e| e["subject"].as_str())
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let lw = word.to_lowercase();
+    assert_eq!(
+        list_json(d, &addr, Some(&format!("(subject=*{word}*)"))),
+        scan(&|e| e["subject"]
+            .as_str()
+            .is_some_and(|s| s.to_lowercase().contains(&lw)))
+    );
+    // Malformed filter: exit 2 with position and cause.
+    let (code, _, err) = ctl(&[
+        "list",
+        "--data",
+        d,
+        "--mailbox",
+        &addr,
+        "--filter",
+        "(priority=urgnt)",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("at character 10") && err.contains("urgnt"),
+        "{err}"
+    );
+    // tidy --dry-run deletes nothing.
+    let (code, out, _) = ctl(&["tidy", "--data", d, "--age", "0", "--dry-run"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("would delete"))
+            .count(),
+        150
+    );
+    assert_eq!(list_json(d, &addr, None).len(), 150);
+    // tidy of the new ones deletes exactly those.
+    let (code, _, _) = ctl(&["tidy", "--data", d, "--age", "0", "--state", "new"]);
+    assert_eq!(code, 0);
+    assert!(list_json(d, &addr, Some("(retrieval-status=new)")).is_empty());
+    assert_eq!(
+        list_json(d, &addr, None).len() as u64,
+        150 - st.totals.all.new
+    );
+    // resync: a removed file's row goes, the rest keep their status.
+    let id = owner_id(&addr);
+    let first = all.iter().find(|e| e["retrieval-status"] != "new").unwrap()["sequence-number"]
+        .as_u64()
+        .unwrap();
+    std::fs::remove_file(data.join(format!("mailboxes/{id}/inbox/{first}.msg"))).unwrap();
+    let (code, out, err) = ctl(&["resync", "--data", d, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let rep: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (rep["dropped"].as_u64(), rep["added"].as_u64()),
+        (Some(1), Some(0))
+    );
+    let after = list_json(d, &addr, None);
+    assert_eq!(after.len() as u64, 149 - st.totals.all.new);
+    assert!(after.iter().all(|e| e["retrieval-status"] != "new"));
+}
+
+fn owner_id(addr: &str) -> String {
+    let a: mstore::address::ORAddress = addr.parse().unwrap();
+    MailboxName::from(&a).id()
+}
