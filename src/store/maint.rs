@@ -235,6 +235,23 @@ impl Store {
                     self.reset_db();
                 }
                 r?;
+                if let Some(t) = &self.text {
+                    for s in &orphans {
+                        t.remove(&EntryKey {
+                            mailbox_id: d.name.clone(),
+                            class,
+                            seq: *s,
+                        });
+                    }
+                    for (s, m, _, _) in &parsed {
+                        let key = EntryKey {
+                            mailbox_id: d.name.clone(),
+                            class,
+                            seq: *s,
+                        };
+                        t.add(&key, &super::attrs::text_of(m));
+                    }
+                }
                 rep.added += parsed.len() as u64;
                 rep.dropped += orphans.len() as u64;
                 if !orphans.is_empty() || !parsed.is_empty() {
