@@ -21,11 +21,14 @@ use mstore::store::{
 
 const BODY: usize = 2000;
 
-fn env_usize(name: &str, default: usize) -> usize {
+/// A fixture size: from the environment, else `default` under `cargo bench` and `smoke` when
+/// `cargo test --all-targets` runs the benchmarks once as a smoke test (no `--bench` flag).
+fn env_usize(name: &str, default: usize, smoke: usize) -> usize {
+    let benching = std::env::args().any(|a| a == "--bench");
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+        .unwrap_or(if benching { default } else { smoke })
 }
 
 fn owner(i: usize) -> MailboxName {
@@ -213,7 +216,7 @@ fn write_fixture(data: &Path, mailboxes: usize, entries: usize) {
 }
 
 fn rebuild_rate(c: &mut Criterion) {
-    let entries = env_usize("MSTORE_BENCH_REBUILD_ENTRIES", 20_000);
+    let entries = env_usize("MSTORE_BENCH_REBUILD_ENTRIES", 20_000, 200);
     let dir = tempfile::tempdir().expect("tempdir");
     write_fixture(dir.path(), 10, entries);
     // Warm the page cache, as the goal says.
@@ -295,7 +298,7 @@ fn write_big_index(data: &Path, entries: usize) -> PathBuf {
 }
 
 fn open_time(c: &mut Criterion) {
-    let entries = env_usize("MSTORE_BENCH_OPEN_ENTRIES", 1_000_000);
+    let entries = env_usize("MSTORE_BENCH_OPEN_ENTRIES", 1_000_000, 1_000);
     let dir = tempfile::tempdir().expect("tempdir");
     let t = Instant::now();
     write_big_index(dir.path(), entries);

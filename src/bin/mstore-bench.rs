@@ -25,6 +25,12 @@ enum Command {
     Preload(PreloadArgs),
 }
 
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum GeneratorArg {
+    Builder,
+    Simple,
+}
+
 #[derive(Debug, Args)]
 struct PreloadArgs {
     /// The store's data directory (created if absent).
@@ -45,9 +51,14 @@ struct PreloadArgs {
     /// Seed of the generator (same seed, same addresses and messages).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Approximate content size in bytes (each message varies ±50%).
+    /// Approximate content size in bytes (each message varies ±50%); honoured by
+    /// `--generator simple` only: the builder's messages have their own sizes.
     #[arg(long, default_value_t = 2000)]
     size: usize,
+    /// Where messages come from: `builder` (IPM, IPN, P772 and AMHS messages from the content
+    /// builder) or `simple` (small local generator, sized by --size).
+    #[arg(long, value_enum, default_value_t = GeneratorArg::Builder)]
+    generator: GeneratorArg,
     /// Fraction of messages left new (the rest are listed or processed).
     #[arg(long, default_value_t = 1.0)]
     new_fraction: f64,
@@ -88,6 +99,10 @@ fn preload_cmd(a: PreloadArgs) -> anyhow::Result<()> {
         size: a.size,
         new_fraction: a.new_fraction,
         threads: a.threads,
+        generator: match a.generator {
+            GeneratorArg::Builder => preload::Generator::Builder,
+            GeneratorArg::Simple => preload::Generator::Simple,
+        },
     };
     let start = Instant::now();
     let tty = std::io::stderr().is_terminal();

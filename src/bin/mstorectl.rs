@@ -25,6 +25,8 @@ enum Command {
     Mta(mstore::ctl::user::MtaArgs),
     /// Decode an OSI upper-layer exchange from a pcap or hex dump, layer by layer.
     Trace(mstore::ctl::trace::TraceArgs),
+    /// Print the attributes of a message content (IPM / IPN / P772) as JSON.
+    Inspect(mstore::ctl::inspect::InspectArgs),
     /// Verify every message file's CRC and the agreement of index and files (exit 1 on
     /// corruption or loss).
     Check(mstore::ctl::store::CheckArgs),
@@ -34,8 +36,6 @@ enum Command {
     Stats(mstore::ctl::store::StatsArgs),
     /// Raise sequence numbers (of one mailbox, or of all and of mailboxes created later).
     Increment(mstore::ctl::store::IncrementArgs),
-    /// Print the attributes of a message content (IPM / IPN / P772) as JSON.
-    Inspect(mstore::ctl::inspect::InspectArgs),
     /// List a mailbox's entries, optionally filtered (RFC 4515 syntax); read-only.
     List(mstore::ctl::store::ListArgs),
     /// Delete entries older than an age (by class, status, mailbox); --dry-run lists them.
@@ -51,11 +51,11 @@ fn main() -> ExitCode {
         Command::User(a) => mstore::ctl::user::run(a),
         Command::Mta(a) => mstore::ctl::user::run_mta(a),
         Command::Trace(args) => mstore::ctl::trace::run(args),
+        Command::Inspect(args) => mstore::ctl::inspect::run(args),
         Command::Check(args) => mstore::ctl::store::check(args),
         Command::Rebuild(args) => mstore::ctl::store::rebuild(args),
         Command::Stats(args) => mstore::ctl::store::stats(args),
         Command::Increment(args) => mstore::ctl::store::increment(args),
-        Command::Inspect(args) => mstore::ctl::inspect::run(args),
         Command::List(args) => mstore::ctl::store::list(args),
         Command::Tidy(args) => mstore::ctl::store::tidy(args),
         Command::Resync(args) => mstore::ctl::store::resync(args),

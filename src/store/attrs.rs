@@ -94,14 +94,65 @@ impl EntryAttrs {
 /// Extracts the indexed attributes of a message file. Envelopes or contents that do not decode
 /// still give the general attributes the file header holds.
 pub fn attrs_of(file: &MessageFile, status: RetrievalStatus) -> EntryAttrs {
-    let env = content::envelope::from_delivery_ber(&file.envelope).ok();
+    let env = envelope_of(file);
     let (a, _) = content::extract(env.as_ref(), &file.content, ContentKind::Auto);
     from_message_attributes(file, &a, status)
 }
 
+fn tlv(out: &mut Vec<u8>, tag: u8, body: &[u8]) {
+    out.push(tag);
+    let n = body.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else {
+        let bytes = (n as u64).to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        let used = bytes.get(skip..).unwrap_or_default();
+        out.push(0x80 | used.len() as u8);
+        out.extend_from_slice(used);
+    }
+    out.extend_from_slice(body);
+}
+
+/// The delivery envelope of a stored entry. Files hold either the whole X.411
+/// MessageDeliveryArgument or (as P3 hands it over) the argument without its content
+/// (`SEQUENCE { identifier, time, fields }`); the latter gets the content put back as the
+/// fourth component so the one decoder reads both.
+fn envelope_of(file: &MessageFile) -> Option<content::DeliveryEnvelope> {
+    if let Ok(e) = content::envelope::from_delivery_ber(&file.envelope) {
+        return Some(e);
+    }
+    let (&tag, rest) = file.envelope.split_first()?;
+    if tag != 0x30 {
+        return None;
+    }
+    let (&l0, rest) = rest.split_first()?;
+    let inner: &[u8] = if l0 < 0x80 {
+        rest.get(..usize::from(l0))?
+    } else if l0 == 0x80 {
+        // Indefinite length: the end-of-contents octets close it.
+        rest.get(..rest.len().checked_sub(2)?)?
+    } else {
+        let n = usize::from(l0 & 0x7f);
+        if n > 4 {
+            return None;
+        }
+        let len = rest
+            .get(..n)?
+            .iter()
+            .fold(0usize, |a, b| (a << 8) | usize::from(*b));
+        rest.get(n..n.checked_add(len)?)?
+    };
+    let mut body = inner.to_vec();
+    tlv(&mut body, 0x04, &file.content);
+    let mut whole = Vec::with_capacity(body.len() + 8);
+    tlv(&mut whole, 0x30, &body);
+    content::envelope::from_delivery_ber(&whole).ok()
+}
+
 /// The text an entry contributes to text matching: subject, text body parts, names.
 pub fn text_of(file: &MessageFile) -> String {
-    let env = content::envelope::from_delivery_ber(&file.envelope).ok();
+    let env = envelope_of(file);
     let (a, _) = content::extract(env.as_ref(), &file.content, ContentKind::Auto);
     let mut t = String::new();
     for s in [&a.subject, &a.originator, &a.originator_name]

@@ -1,6 +1,8 @@
 //! Filling a store through the delivery API for benchmarks and acceptance runs
-//! (`mstore-bench preload`). Messages come from [`sample_message`]: the content builder's
-//! messages with a text body of the requested size.
+//! (`mstore-bench preload`). Messages come from the content builder (`content::builder`:
+//! IPM, IPN, P772, AMHS, each with its X.411 delivery envelope, split by
+//! `decode_message_delivery` into the envelope and content a P3 delivery would hand over), or,
+//! with [`Generator::Simple`], from a small local generator whose content size is adjustable.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -11,7 +13,45 @@ use super::error::Result;
 use super::format::{EntryClass, EntryType};
 use super::index::RetrievalStatus;
 use super::{Delivered, MailboxName, NewEntry, Store, now_ms};
-use crate::address::ORAddress;
+use crate::address::{ORAddress, ORName};
+use crate::asn1::x411::decode_message_delivery;
+use crate::content::builder::MessageBuilder;
+
+/// Where preload's messages come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generator {
+    /// `content::builder::MessageBuilder` (realistic IPM / IPN / P772 / AMHS messages, their
+    /// own sizes).
+    Builder,
+    /// Simple BER envelopes and IPM-shaped contents of about the requested size.
+    Simple,
+}
+
+/// A deterministic message for (`seed`, `index`) delivered to `recipient`.
+pub fn message_for(
+    generator: Generator,
+    seed: u64,
+    index: u64,
+    size: usize,
+    recipient: &ORName,
+) -> Result<SampleMessage> {
+    match generator {
+        Generator::Simple => Ok(sample_message(seed, index, size)),
+        Generator::Builder => {
+            let built = MessageBuilder::new(seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                .with_recipient(recipient.clone())
+                .build_any();
+            let rd = decode_message_delivery(&built.delivery_ber).map_err(|e| {
+                super::StoreError::Invalid(format!("builder message does not decode: {e}"))
+            })?;
+            Ok(SampleMessage {
+                envelope: rd.envelope,
+                content: rd.content,
+                entry_type: EntryType::DeliveredMessage,
+            })
+        }
+    }
+}
 
 /// One generated message.
 #[derive(Debug, Clone)]
@@ -22,6 +62,22 @@ pub struct SampleMessage {
     pub content: Vec<u8>,
     /// Delivered message or report.
     pub entry_type: EntryType,
+}
+
+/// BER TLV with a one-byte identifier and definite length.
+fn tlv(out: &mut Vec<u8>, tag: u8, contents: &[u8]) {
+    out.push(tag);
+    let n = contents.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else if n <= 0xff {
+        out.extend_from_slice(&[0x81, n as u8]);
+    } else if n <= 0xffff {
+        out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
+    } else {
+        out.extend_from_slice(&[0x83, (n >> 16) as u8, (n >> 8) as u8, n as u8]);
+    }
+    out.extend_from_slice(contents);
 }
 
 const WORDS: &[&str] = &[
@@ -66,44 +122,54 @@ fn words(rng: &mut StdRng, bytes: usize) -> String {
     s
 }
 
-/// A deterministic message for (`seed`, `index`) of roughly `size` bytes of content: a message
-/// of the content builder (civil IPM, notification, P772, AMHS) whose IPM text body part is
-/// replaced by `size` ± 50% of generated words, delivered as a real X.411
-/// MessageDeliveryArgument, so the attribute index sees priority, precedence, originator,
-/// subject and text as it would from an MTA.
+/// A deterministic simple message for (`seed`, `index`) of roughly `size` bytes of content.
 pub fn sample_message(seed: u64, index: u64, size: usize) -> SampleMessage {
-    use crate::asn1::x420::{BodyPart, InformationObject};
-    let mix = seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let mut rng = StdRng::seed_from_u64(mix);
-    let mut built = crate::content::builder::MessageBuilder::new(mix).build_any();
+    let mut rng = StdRng::seed_from_u64(seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let is_report = rng.gen_ratio(1, 20);
+    let priority: u8 = rng.gen_range(0..3);
+    // Envelope: SEQUENCE { [APPLICATION 4] MTS identifier, UTCTime, SET { priority, ... } }.
+    let mut mtsid = Vec::new();
+    tlv(
+        &mut mtsid,
+        0x13,
+        format!("BENCH{seed:x}.{index}").as_bytes(),
+    );
+    let mut fields = Vec::new();
+    tlv(&mut fields, 0x64, &mtsid);
+    tlv(&mut fields, 0x17, b"261128120000Z");
+    let mut set = Vec::new();
+    tlv(&mut set, 0x47, &[0x02, 0x01, priority]);
+    tlv(&mut set, 0x06, &[0x56, 0x00, 0x01, 0x0a, 0x01]);
+    tlv(&mut fields, 0x31, &set);
+    let mut envelope = Vec::new();
+    tlv(&mut envelope, 0x30, &fields);
+
+    // Content: IPM-shaped SEQUENCE { heading SET { subject }, body SEQUENCE { IA5 text } }.
     let target = if size == 0 {
         0
     } else {
         rng.gen_range(size / 2..=size + size / 2)
     };
-    let content = if let InformationObject::Ipm(ipm) = &mut built.content {
-        let text = words(&mut rng, target);
-        ipm.body.retain(|b| !matches!(b, BodyPart::Ia5Text { .. }));
-        ipm.body.insert(
-            0,
-            BodyPart::Ia5Text {
-                repertoire: None,
-                data: text,
-            },
-        );
-        built.content.to_ber()
-    } else {
-        built.content_ber.clone()
-    };
-    let envelope = crate::content::envelope::to_delivery_ber(
-        &built.envelope,
-        ["XX", "ICAO", "BENCH"],
-        &content,
-    );
+    let subject_len = rng.gen_range(8..60);
+    let subject = words(&mut rng, subject_len);
+    let text = words(&mut rng, target);
+    let mut heading = Vec::new();
+    tlv(&mut heading, 0x88, subject.as_bytes());
+    let mut body = Vec::new();
+    tlv(&mut body, 0x16, text.as_bytes());
+    let mut ipm = Vec::new();
+    tlv(&mut ipm, 0x31, &heading);
+    tlv(&mut ipm, 0x30, &body);
+    let mut content = Vec::new();
+    tlv(&mut content, 0x30, &ipm);
     SampleMessage {
         envelope,
         content,
-        entry_type: EntryType::DeliveredMessage,
+        entry_type: if is_report {
+            EntryType::DeliveredReport
+        } else {
+            EntryType::DeliveredMessage
+        },
     }
 }
 
@@ -139,6 +205,8 @@ pub struct PreloadOptions {
     pub new_fraction: f64,
     /// Delivering threads (concurrent deliveries share commits).
     pub threads: usize,
+    /// Where messages come from.
+    pub generator: Generator,
 }
 
 /// Delivers `opts.messages` messages round-robin into the recipients' mailboxes.
@@ -150,16 +218,16 @@ pub fn preload(
     on_delivered: &(dyn Fn(&Delivered) + Sync),
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
-    let names: Vec<MailboxName> = opts
+    let owners: Vec<(MailboxName, ORName)> = opts
         .recipients
         .iter()
         .map(|r| {
             r.parse::<ORAddress>()
-                .map(|a| MailboxName::from(&a))
+                .map(|a| (MailboxName::from(&a), ORName::new(a)))
                 .map_err(|e| super::StoreError::Invalid(format!("bad O/R address `{r}`: {e}")))
         })
         .collect::<Result<_>>()?;
-    if names.is_empty() {
+    if owners.is_empty() {
         return Err(super::StoreError::Invalid("no recipients".into()));
     }
     let next = AtomicU64::new(0);
@@ -175,8 +243,9 @@ pub fn preload(
                     if i >= opts.messages || stop.load(Ordering::Relaxed) {
                         return Ok(());
                     }
-                    let m = sample_message(opts.seed, i, opts.size);
-                    let name = &names[(i % names.len() as u64) as usize];
+                    let (name, orname) = &owners[(i % owners.len() as u64) as usize];
+                    let m = message_for(opts.generator, opts.seed, i, opts.size, orname)
+                        .inspect_err(|_| stop.store(true, Ordering::Relaxed))?;
                     let mut rng = StdRng::seed_from_u64(opts.seed.wrapping_add(i));
                     let status = if rng.gen_bool(opts.new_fraction.clamp(0.0, 1.0)) {
                         RetrievalStatus::New

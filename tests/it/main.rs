@@ -10,3 +10,4 @@ mod query;
 mod slapd;
 mod store;
 mod x411;
+mod x413;

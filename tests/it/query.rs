@@ -653,6 +653,7 @@ fn mstorectl_list_tidy_resync() {
             size: 300,
             new_fraction: 0.2,
             threads: 2,
+            generator: mstore::store::preload::Generator::Builder,
         };
         preload(&store, &opts, &|_| {}, &|_| {}).unwrap();
     }
@@ -667,6 +668,13 @@ fn mstorectl_list_tidy_resync() {
     let scan = |p: &dyn Fn(&serde_json::Value) -> bool| -> Vec<serde_json::Value> {
         all.iter().filter(|e| p(e)).cloned().collect()
     };
+    // The preloaded envelopes are split from their content as P3 hands them over: the
+    // attributes still come through.
+    assert!(all.iter().filter(|e| e["priority"] == "urgent").count() > 5);
+    assert!(
+        all.iter()
+            .all(|e| e.get("message-delivery-identifier").is_some())
+    );
     assert_eq!(
         list_json(d, &addr, Some("(priority=urgent)")),
         scan(&|e| e["priority"] == "urgent")

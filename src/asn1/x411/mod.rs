@@ -23,7 +23,7 @@
 //! Operations are told apart by application context and direction, not by code alone
 //! (submission-control and delivery-control are both 2).
 
-mod ber;
+pub(crate) mod ber;
 pub mod bind;
 pub mod common;
 pub mod delivery;

@@ -39,7 +39,7 @@ pub struct PerRecipientMessageSubmissionFields {
 }
 
 impl PerRecipientMessageSubmissionFields {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
+    pub(crate) fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let (mut name, mut request, mut conversion, mut ext) = (None, None, None, None);
         for c in comps {
             let t = c.tag;
@@ -107,7 +107,7 @@ impl MessageSubmissionEnvelope {
         self.priority.unwrap_or(Priority::Normal)
     }
 
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
+    pub(crate) fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let (mut originator, mut original, mut content_type, mut content_id) =
             (None, None, None, None);
         let (mut priority, mut indicators, mut deferred, mut ext, mut recipients) =
@@ -195,7 +195,7 @@ pub struct MessageSubmissionResult {
 }
 
 impl MessageSubmissionResult {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
+    pub(crate) fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let (mut id, mut time, mut content_id, mut ext) = (None, None, None, None);
         for c in comps {
             let t = c.tag;
@@ -256,7 +256,7 @@ pub struct ProbeSubmissionArgument {
 }
 
 impl ProbeSubmissionArgument {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
+    pub(crate) fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
         let (mut originator, mut original, mut content_type, mut content_id) =
             (None, None, None, None);
         let (mut length, mut indicators, mut ext, mut recipients) = (None, None, None, None);

@@ -1,0 +1,165 @@
+//! X.413 (1999) §8.2.2.7 Modify (1994): ModifyArgument, EntryModification, OrderedAttribute
+//! and ModifyResult.
+
+use rasn::error::DecodeError;
+use rasn::prelude::*;
+
+use super::attributes::{Attribute, AttributeType, EntryClass, MSExtensions, SequenceNumber};
+use super::explicit::{RawComponent, ctx, explicit, explicit_set, put, required};
+use super::selector::Selector;
+use crate::asn1::x411::ber::set_decode;
+
+/// One value of an OrderedAttribute: `SEQUENCE { value [0] X413ATTRIBUTE.&Type OPTIONAL,
+/// position [1] INTEGER (1..ub-attribute-values) OPTIONAL }` (at least one present).
+#[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrderedAttributeValue {
+    /// `value [0]` (complete encoding)
+    #[rasn(tag(explicit(context, 0)))]
+    pub value: Option<Any>,
+    /// `position [1]`
+    #[rasn(tag(explicit(context, 1)))]
+    pub position: Option<u32>,
+}
+
+/// `OrderedAttribute ::= SEQUENCE { attribute-type X413ATTRIBUTE.&id, attribute-values
+/// SEQUENCE SIZE (1..ub-attribute-values) OF SEQUENCE { value [0] OPTIONAL, position [1]
+/// OPTIONAL } }`.
+#[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrderedAttribute {
+    /// `attribute-type`
+    pub attribute_type: AttributeType,
+    /// `attribute-values`
+    pub attribute_values: Vec<OrderedAttributeValue>,
+}
+
+/// The `modification` CHOICE of EntryModification.
+#[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(choice)]
+pub enum Modification {
+    /// `add-attribute [1] Attribute`
+    #[rasn(tag(explicit(context, 1)))]
+    AddAttribute(Attribute),
+    /// `remove-attribute [2] X413ATTRIBUTE.&id`
+    #[rasn(tag(explicit(context, 2)))]
+    RemoveAttribute(AttributeType),
+    /// `add-values [3] OrderedAttribute`
+    #[rasn(tag(explicit(context, 3)))]
+    AddValues(OrderedAttribute),
+    /// `remove-values [4] OrderedAttribute`
+    #[rasn(tag(explicit(context, 4)))]
+    RemoveValues(OrderedAttribute),
+}
+
+/// `EntryModification ::= SET { strict [0] BOOLEAN DEFAULT FALSE, modification CHOICE {
+/// add-attribute [1], remove-attribute [2], add-values [3], remove-values [4] } }`.
+#[derive(AsnType, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(set)]
+pub struct EntryModification {
+    /// `strict [0] BOOLEAN DEFAULT FALSE`
+    #[rasn(tag(explicit(context, 0)))]
+    pub strict: Option<bool>,
+    /// `modification`
+    pub modification: Modification,
+}
+
+impl EntryModification {
+    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
+        let (mut strict, mut m) = (None, None);
+        for c in comps {
+            let t = c.tag;
+            match t {
+                _ if t == ctx(0) => put(&mut strict, explicit(c)?, "strict")?,
+                _ if t == ctx(1) => put(&mut m, Modification::AddAttribute(explicit(c)?), "m")?,
+                _ if t == ctx(2) => put(&mut m, Modification::RemoveAttribute(explicit(c)?), "m")?,
+                _ if t == ctx(3) => put(&mut m, Modification::AddValues(explicit(c)?), "m")?,
+                _ if t == ctx(4) => put(&mut m, Modification::RemoveValues(explicit(c)?), "m")?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            strict,
+            modification: required(m, "modification")?,
+        })
+    }
+}
+set_decode!(EntryModification);
+
+/// The `entries` CHOICE of ModifyArgument: `{ selector [1] Selector, specific-entries [2]
+/// SEQUENCE SIZE (1..ub-messages) OF SequenceNumber }`.
+#[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq)]
+#[rasn(choice)]
+pub enum ModifyEntries {
+    /// `selector [1] Selector`
+    #[rasn(tag(explicit(context, 1)))]
+    Selector(Selector),
+    /// `specific-entries [2] SEQUENCE OF SequenceNumber`
+    #[rasn(tag(explicit(context, 2)))]
+    SpecificEntries(Vec<SequenceNumber>),
+}
+
+/// `ModifyArgument ::= SET { entry-class [0] EntryClass DEFAULT delivery, entries CHOICE {...},
+/// modifications [3] SEQUENCE SIZE (1..ub-modifications) OF EntryModification,
+/// modify-extensions [4] MSExtensions OPTIONAL }`.
+#[derive(AsnType, Encode, Debug, Clone, PartialEq, Eq)]
+#[rasn(set)]
+pub struct ModifyArgument {
+    /// `entry-class [0] EntryClass DEFAULT delivery`
+    #[rasn(tag(explicit(context, 0)))]
+    pub entry_class: Option<EntryClass>,
+    /// `entries`
+    pub entries: ModifyEntries,
+    /// `modifications [3]`
+    #[rasn(tag(explicit(context, 3)))]
+    pub modifications: Vec<EntryModification>,
+    /// `modify-extensions [4] MSExtensions OPTIONAL`
+    #[rasn(tag(explicit(context, 4)))]
+    pub modify_extensions: Option<MSExtensions>,
+}
+
+impl ModifyArgument {
+    /// The entry class, `delivery` when absent.
+    pub fn effective_entry_class(&self) -> EntryClass {
+        self.entry_class.unwrap_or(EntryClass::DELIVERY)
+    }
+
+    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
+        let (mut class, mut entries, mut mods, mut ext) = (None, None, None, None);
+        for c in comps {
+            let t = c.tag;
+            match t {
+                _ if t == ctx(0) => put(&mut class, explicit(c)?, "entry-class")?,
+                _ if t == ctx(1) => put(
+                    &mut entries,
+                    ModifyEntries::Selector(explicit(c)?),
+                    "entries",
+                )?,
+                _ if t == ctx(2) => put(
+                    &mut entries,
+                    ModifyEntries::SpecificEntries(explicit(c)?),
+                    "entries",
+                )?,
+                _ if t == ctx(3) => put(&mut mods, explicit(c)?, "modifications")?,
+                _ if t == ctx(4) => put(&mut ext, explicit(c)?, "modify-extensions")?,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            entry_class: class,
+            entries: required(entries, "entries")?,
+            modifications: required(mods, "modifications")?,
+            modify_extensions: ext,
+        })
+    }
+}
+set_decode!(ModifyArgument);
+
+explicit_set! {
+    /// `ModifyResult ::= SET { entries-modified [0] SEQUENCE OF SequenceNumber OPTIONAL,
+    /// modify-result-extensions [1] MSExtensions OPTIONAL }`.
+    pub struct ModifyResult {
+        /// `entries-modified [0] SEQUENCE SIZE (1..ub-messages) OF SequenceNumber OPTIONAL`
+        [0] opt entries_modified: Option<Vec<SequenceNumber>>,
+        /// `modify-result-extensions [1] MSExtensions OPTIONAL`
+        [1] opt modify_result_extensions: Option<MSExtensions>,
+    }
+}
