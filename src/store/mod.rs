@@ -13,16 +13,22 @@
 //! quarantine/<mailbox-id>/<class>/       corrupt files moved aside by rebuild
 //! ```
 
+pub mod attrs;
 mod commit;
 pub mod error;
 pub mod faults;
+pub mod filter_text;
 pub mod format;
 pub mod fs;
 pub mod index;
+pub mod maint;
 pub mod offline;
+pub mod plan;
 pub mod preload;
+pub mod query;
 mod recover;
 pub mod seq;
+pub mod text;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -176,6 +182,15 @@ pub trait IndexExtension: fmt::Debug + Send + Sync {
     ) -> Result<()>;
     /// An entry was removed.
     fn remove(&self, txn: &redb::WriteTransaction, key: &EntryKey) -> Result<()>;
+    /// An entry's retrieval status changed.
+    fn status_changed(
+        &self,
+        _txn: &redb::WriteTransaction,
+        _key: &EntryKey,
+        _status: RetrievalStatus,
+    ) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Tunables of an open store.
@@ -187,6 +202,8 @@ pub struct StoreOptions {
     pub extensions: Vec<Arc<dyn IndexExtension>>,
     /// How the delivery path makes index rows durable.
     pub index_durability: IndexDurability,
+    /// Keep the tantivy text index (on the real disk only).
+    pub text_index: bool,
 }
 
 impl Default for StoreOptions {
@@ -195,6 +212,7 @@ impl Default for StoreOptions {
             seq_block: seq::DEFAULT_BLOCK,
             extensions: Vec::new(),
             index_durability: IndexDurability::Immediate,
+            text_index: true,
         }
     }
 }
@@ -329,8 +347,17 @@ pub struct Store {
     needs_scan: AtomicBool,
     recovery: RecoveryReport,
     closed: AtomicBool,
+    /// Called after each durable delivery (X.413 auto-actions: Alert, auto-forward).
+    hooks: RwLock<Vec<DeliveryHook>>,
+    /// The newest entry of each mailbox and class, kept for the alert → fetch → delete pattern.
+    newest: Mutex<HashMap<(String, u8), Arc<MessageFile>>>,
+    /// The tantivy text index, when enabled.
+    text: Option<Arc<text::TextIndex>>,
     _lock: LockGuard,
 }
+
+/// A callback run after a delivery is durable: the entry's key and indexed attributes.
+pub type DeliveryHook = Arc<dyn Fn(&EntryKey, &attrs::EntryAttrs) + Send + Sync>;
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -390,6 +417,122 @@ pub(crate) fn open_db(fs: &dyn FileSystem, path: &Path) -> Result<redb::Database
     Ok(db)
 }
 
+/// Puts the attribute index first among `extensions` unless it is there already.
+pub(crate) fn with_attr_index(extensions: &mut Vec<Arc<dyn IndexExtension>>) {
+    let has = extensions
+        .iter()
+        .any(|x| format!("{x:?}") == format!("{:?}", attrs::AttrIndex));
+    if !has {
+        extensions.insert(0, Arc::new(attrs::AttrIndex));
+    }
+}
+
+/// Index schema 1 → 2: fills the attribute tables from the files of every indexed entry,
+/// keeping each entry's retrieval status, and records schema version 2.
+fn migrate_attrs(fs: &dyn FileSystem, layout: &Layout, db: &redb::Database) -> Result<()> {
+    let rows: Vec<(String, u8, u32, u8)> = {
+        let txn = db.begin_read()?;
+        let t = txn.open_table(index::ENTRIES)?;
+        let mut out = Vec::new();
+        for item in t.iter()? {
+            let (k, v) = item?;
+            let (m, c, s) = k.value();
+            let row: EntryRow = index::decode_value(v.value())?;
+            out.push((m.to_string(), c, s, row.status));
+        }
+        out
+    };
+    let txn = db.begin_write()?;
+    let mut migrated = 0u64;
+    for (m, c, s, st) in rows {
+        let Some(class) = EntryClass::from_code(c) else {
+            continue;
+        };
+        let path = layout.entry_file(&m, class, s);
+        let file = match fs.read(&path) {
+            Ok(b) => match MessageFile::decode(&b) {
+                Ok(f) => f,
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "store: migration skips a damaged file");
+                    continue;
+                }
+            },
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "store: migration skips an unreadable file");
+                continue;
+            }
+        };
+        let key = EntryKey {
+            mailbox_id: m,
+            class,
+            seq: s,
+        };
+        let status = RetrievalStatus::from_code(st).unwrap_or(RetrievalStatus::New);
+        attrs::take(&txn, &key)?;
+        attrs::put(&txn, &key, &attrs::attrs_of(&file, status))?;
+        migrated += 1;
+    }
+    attrs::set_complete(&txn)?;
+    txn.open_table(index::META)?.insert(
+        index::META_SCHEMA,
+        index::SCHEMA_VERSION.to_be_bytes().as_slice(),
+    )?;
+    txn.commit()?;
+    if migrated > 0 {
+        tracing::info!(
+            entries = migrated,
+            "store: index schema migrated to version 2"
+        );
+    }
+    Ok(())
+}
+
+/// Opens the text index, re-indexing every entry from its file when the index is new, the last
+/// shutdown was not clean, or its document count disagrees with the attribute rows.
+fn open_text(
+    fs: &dyn FileSystem,
+    layout: &Layout,
+    db: &redb::Database,
+    clean: bool,
+) -> Result<Arc<text::TextIndex>> {
+    let (t, created) = text::TextIndex::open(&layout.index_dir().join("text"))?;
+    let keys: Vec<EntryKey> = {
+        let txn = db.begin_read()?;
+        let tab = txn.open_table(attrs::ATTRS)?;
+        let mut out = Vec::new();
+        for item in tab.iter()? {
+            let (k, _) = item?;
+            let (m, c, s) = k.value();
+            if let Some(class) = EntryClass::from_code(c) {
+                out.push(EntryKey {
+                    mailbox_id: m.to_string(),
+                    class,
+                    seq: s,
+                });
+            }
+        }
+        out
+    };
+    if created || !clean || t.num_docs() != keys.len() as u64 {
+        t.clear()?;
+        for k in &keys {
+            let path = layout.entry_file(&k.mailbox_id, k.class, k.seq);
+            if let Ok(b) = fs.read(&path)
+                && let Ok(f) = MessageFile::decode(&b)
+            {
+                t.add(k, &attrs::text_of(&f));
+            }
+        }
+        t.commit()?;
+        tracing::info!(
+            entries = keys.len(),
+            "store: text index rebuilt from the files"
+        );
+    }
+    text::TextIndex::start_committer(&t);
+    Ok(t)
+}
+
 impl Store {
     /// Opens the store at `data` on the real disk, creating it if absent, and recovers from a
     /// crash if the last run did not shut down cleanly.
@@ -406,6 +549,8 @@ impl Store {
         let layout = Layout {
             data: data.as_ref().to_path_buf(),
         };
+        let mut options = options;
+        with_attr_index(&mut options.extensions);
         let lock = take_lock(fs.as_ref(), &layout)?;
         for d in [
             layout.mailboxes(),
@@ -440,6 +585,20 @@ impl Store {
             r
         };
         recovery.log();
+        if !attrs::is_complete(&db)? {
+            migrate_attrs(fs.as_ref(), &layout, &db)?;
+        }
+        let text = if options.text_index && fs.is_real() {
+            match open_text(fs.as_ref(), &layout, &db, recovery.clean) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    tracing::warn!(error = %e, "store: no text index; text items are evaluated directly");
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let store = Store {
             layout,
             fs,
@@ -451,6 +610,9 @@ impl Store {
             needs_scan: AtomicBool::new(false),
             recovery,
             closed: AtomicBool::new(false),
+            hooks: RwLock::new(Vec::new()),
+            newest: Mutex::new(HashMap::new()),
+            text,
             _lock: lock,
         };
         store.load_mailboxes()?;
@@ -690,23 +852,67 @@ impl Store {
             file_crc,
             children: entry.children.to_vec(),
         };
+        let hooks: Vec<DeliveryHook> = self.hooks.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let newest = Arc::new(file);
         let pending = Pending {
             key: key.clone(),
             row,
             path,
             status: entry.status,
-            file: if self.options.extensions.is_empty() {
-                None
-            } else {
-                Some(file)
-            },
+            file: Some(newest.clone()),
         };
         self.committer.submit(self, pending, flight)?;
+        if let Some(t) = &self.text {
+            t.add(&key, &attrs::text_of(&newest));
+        }
+        lock_or_poisoned(&self.newest)
+            .insert((key.mailbox_id.clone(), key.class.code()), newest.clone());
+        if !hooks.is_empty() {
+            let a = attrs::attrs_of(&newest, entry.status);
+            for h in &hooks {
+                h(&key, &a);
+            }
+        }
         Ok(Delivered {
             key,
             file_size: bytes.len() as u64,
             file_crc,
         })
+    }
+
+    /// Commits the text index now (the background thread does so every
+    /// [`text::COMMIT_EVERY`]); queries are read-your-writes either way.
+    pub fn commit_text(&self) -> Result<()> {
+        match &self.text {
+            Some(t) => t.commit(),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the tantivy text index is in use.
+    pub fn has_text_index(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// Registers a callback run after every durable delivery (in the delivering thread, after
+    /// the commit: keep it short, e.g. queue an Alert).
+    pub fn on_delivery(&self, hook: DeliveryHook) {
+        self.hooks
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(hook);
+    }
+
+    /// The message file of an entry: from memory if it is the newest of its mailbox and class
+    /// (alert → fetch → delete), else read and verified from disk.
+    pub fn read_cached(&self, key: &EntryKey) -> Result<Arc<MessageFile>> {
+        if let Some(f) =
+            lock_or_poisoned(&self.newest).get(&(key.mailbox_id.clone(), key.class.code()))
+            && f.seq == key.seq
+        {
+            return Ok(f.clone());
+        }
+        self.read(key).map(Arc::new)
     }
 
     /// Reads and verifies an entry's message file.
@@ -776,6 +982,9 @@ impl Store {
                 };
                 row.status = status.code();
                 t.insert(k, index::encode_value(&row)?.as_slice())?;
+                for x in &self.options.extensions {
+                    x.status_changed(&txn, key, status)?;
+                }
             }
             txn.commit()?;
             Ok(())
@@ -817,6 +1026,16 @@ impl Store {
             self.reset_db();
         }
         r?;
+        if let Some(t) = &self.text {
+            t.remove(key);
+        }
+        {
+            let mut n = lock_or_poisoned(&self.newest);
+            let k = (key.mailbox_id.clone(), key.class.code());
+            if n.get(&k).is_some_and(|f| f.seq == key.seq) {
+                n.remove(&k);
+            }
+        }
         let path = self.layout.entry_file(&key.mailbox_id, key.class, key.seq);
         match self.fs.remove_file(&path) {
             Ok(()) => {}
@@ -863,6 +1082,12 @@ impl Store {
                     seq::write_hwm(self.fs.as_ref(), &self.layout.data, &mb.id, a.used)?;
                 }
             }
+        }
+        if let Some(t) = &self.text
+            && let Err(e) = t.commit()
+        {
+            // The next open sees the count disagree and rebuilds the text index.
+            tracing::warn!(error = %e, "store: text index commit at close failed");
         }
         if self.needs_scan.load(Ordering::Relaxed) {
             return Ok(());
