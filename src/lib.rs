@@ -8,6 +8,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod address;
+pub mod assoc;
 pub mod asn1;
 pub mod config;
 pub mod content;

@@ -1,6 +1,7 @@
 //! The one integration-test binary: each module tests one operator-visible feature.
 
 mod address_cli;
+mod assoc;
 mod config;
 mod directory;
 mod ldap;
