@@ -25,6 +25,17 @@ enum Command {
     Mta(mstore::ctl::user::MtaArgs),
     /// Decode an OSI upper-layer exchange from a pcap or hex dump, layer by layer.
     Trace(mstore::ctl::trace::TraceArgs),
+    /// Verify every message file's CRC and the agreement of index and files (exit 1 on
+    /// corruption or loss).
+    Check(mstore::ctl::store::CheckArgs),
+    /// Regenerate the index from the message files (every entry status new).
+    Rebuild(mstore::ctl::store::RebuildArgs),
+    /// Entries per mailbox, class and status, and bytes.
+    Stats(mstore::ctl::store::StatsArgs),
+    /// Raise sequence numbers (of one mailbox, or of all and of mailboxes created later).
+    Increment(mstore::ctl::store::IncrementArgs),
+    /// Print the attributes of a message content (IPM / IPN / P772) as JSON.
+    Inspect(mstore::ctl::inspect::InspectArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +45,11 @@ fn main() -> ExitCode {
         Command::User(a) => mstore::ctl::user::run(a),
         Command::Mta(a) => mstore::ctl::user::run_mta(a),
         Command::Trace(args) => mstore::ctl::trace::run(args),
+        Command::Check(args) => mstore::ctl::store::check(args),
+        Command::Rebuild(args) => mstore::ctl::store::rebuild(args),
+        Command::Stats(args) => mstore::ctl::store::stats(args),
+        Command::Increment(args) => mstore::ctl::store::increment(args),
+        Command::Inspect(args) => mstore::ctl::inspect::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,8 +3,11 @@
 use std::fmt;
 
 pub mod address;
+pub mod inspect;
+pub mod store;
 pub mod trace;
 pub mod user;
+
 
 /// How an operator command failed; decides the process exit status.
 #[derive(Debug)]

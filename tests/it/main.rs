@@ -3,9 +3,11 @@
 mod address_cli;
 mod assoc;
 mod config;
+mod content;
 mod directory;
 mod ldap;
 mod osi;
 mod slapd;
+mod store;
 mod x411;
 mod x413;
