@@ -10,7 +10,7 @@ use super::error::{Result, StoreError};
 use super::format::{EntryClass, EntryType};
 
 /// The index schema this code writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Store-wide values: `schema-version` (u32 BE), `clean` (1 byte: 1 after a clean shutdown).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");

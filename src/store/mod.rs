@@ -13,14 +13,18 @@
 //! quarantine/<mailbox-id>/<class>/       corrupt files moved aside by rebuild
 //! ```
 
+pub mod attrs;
 mod commit;
 pub mod error;
+pub mod filter_text;
 pub mod faults;
 pub mod format;
 pub mod fs;
 pub mod index;
 pub mod offline;
+pub mod plan;
 pub mod preload;
+pub mod query;
 mod recover;
 pub mod seq;
 
@@ -176,6 +180,15 @@ pub trait IndexExtension: fmt::Debug + Send + Sync {
     ) -> Result<()>;
     /// An entry was removed.
     fn remove(&self, txn: &redb::WriteTransaction, key: &EntryKey) -> Result<()>;
+    /// An entry's retrieval status changed.
+    fn status_changed(
+        &self,
+        _txn: &redb::WriteTransaction,
+        _key: &EntryKey,
+        _status: RetrievalStatus,
+    ) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Tunables of an open store.
@@ -390,6 +403,73 @@ pub(crate) fn open_db(fs: &dyn FileSystem, path: &Path) -> Result<redb::Database
     Ok(db)
 }
 
+/// Puts the attribute index first among `extensions` unless it is there already.
+pub(crate) fn with_attr_index(extensions: &mut Vec<Arc<dyn IndexExtension>>) {
+    let has = extensions
+        .iter()
+        .any(|x| format!("{x:?}") == format!("{:?}", attrs::AttrIndex));
+    if !has {
+        extensions.insert(0, Arc::new(attrs::AttrIndex));
+    }
+}
+
+/// Index schema 1 → 2: fills the attribute tables from the files of every indexed entry,
+/// keeping each entry's retrieval status, and records schema version 2.
+fn migrate_attrs(fs: &dyn FileSystem, layout: &Layout, db: &redb::Database) -> Result<()> {
+    let rows: Vec<(String, u8, u32, u8)> = {
+        let txn = db.begin_read()?;
+        let t = txn.open_table(index::ENTRIES)?;
+        let mut out = Vec::new();
+        for item in t.iter()? {
+            let (k, v) = item?;
+            let (m, c, s) = k.value();
+            let row: EntryRow = index::decode_value(v.value())?;
+            out.push((m.to_string(), c, s, row.status));
+        }
+        out
+    };
+    let txn = db.begin_write()?;
+    let mut migrated = 0u64;
+    for (m, c, s, st) in rows {
+        let Some(class) = EntryClass::from_code(c) else {
+            continue;
+        };
+        let path = layout.entry_file(&m, class, s);
+        let file = match fs.read(&path) {
+            Ok(b) => match MessageFile::decode(&b) {
+                Ok(f) => f,
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "store: migration skips a damaged file");
+                    continue;
+                }
+            },
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "store: migration skips an unreadable file");
+                continue;
+            }
+        };
+        let key = EntryKey {
+            mailbox_id: m,
+            class,
+            seq: s,
+        };
+        let status = RetrievalStatus::from_code(st).unwrap_or(RetrievalStatus::New);
+        attrs::take(&txn, &key)?;
+        attrs::put(&txn, &key, &attrs::attrs_of(&file, status))?;
+        migrated += 1;
+    }
+    attrs::set_complete(&txn)?;
+    txn.open_table(index::META)?.insert(
+        index::META_SCHEMA,
+        index::SCHEMA_VERSION.to_be_bytes().as_slice(),
+    )?;
+    txn.commit()?;
+    if migrated > 0 {
+        tracing::info!(entries = migrated, "store: index schema migrated to version 2");
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens the store at `data` on the real disk, creating it if absent, and recovers from a
     /// crash if the last run did not shut down cleanly.
@@ -406,6 +486,8 @@ impl Store {
         let layout = Layout {
             data: data.as_ref().to_path_buf(),
         };
+        let mut options = options;
+        with_attr_index(&mut options.extensions);
         let lock = take_lock(fs.as_ref(), &layout)?;
         for d in [
             layout.mailboxes(),
@@ -440,6 +522,9 @@ impl Store {
             r
         };
         recovery.log();
+        if !attrs::is_complete(&db)? {
+            migrate_attrs(fs.as_ref(), &layout, &db)?;
+        }
         let store = Store {
             layout,
             fs,
@@ -776,6 +861,9 @@ impl Store {
                 };
                 row.status = status.code();
                 t.insert(k, index::encode_value(&row)?.as_slice())?;
+                for x in &self.options.extensions {
+                    x.status_changed(&txn, key, status)?;
+                }
             }
             txn.commit()?;
             Ok(())

@@ -424,6 +424,14 @@ pub fn rebuild(
         Err(e) => return Err(io("remove", &new_path, e)),
     }
     let db = open_db(fs, &new_path)?;
+    let mut extensions = extensions.to_vec();
+    super::with_attr_index(&mut extensions);
+    let extensions = extensions.as_slice();
+    {
+        let txn = db.begin_write()?;
+        super::attrs::set_complete(&txn)?;
+        txn.commit()?;
+    }
     if !extensions.is_empty() {
         let txn = db.begin_write()?;
         for x in extensions {
