@@ -8,8 +8,8 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod address;
-pub mod assoc;
 pub mod asn1;
+pub mod assoc;
 pub mod config;
 pub mod content;
 pub mod ctl;

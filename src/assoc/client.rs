@@ -155,7 +155,9 @@ pub async fn connect(req: ConnectRequest) -> Result<(Association, Bytes), Connec
             mechanism_name: None,
             authentication_value: None,
             implementation_information: None,
-            user_information: vec![RosBind::Invoke(req.bind_argument.clone()).to_external(bind_ctx)],
+            user_information: vec![
+                RosBind::Invoke(req.bind_argument.clone()).to_external(bind_ctx),
+            ],
         },
     };
     let (confirm, rx) = oneshot::channel();

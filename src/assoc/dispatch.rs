@@ -168,9 +168,7 @@ impl AppContext {
 
     /// The known context named `oid`, if any.
     pub fn from_oid(oid: &ObjectIdentifier) -> Option<AppContext> {
-        ALL_CONTEXTS
-            .into_iter()
-            .find(|c| c.oid() == &**oid)
+        ALL_CONTEXTS.into_iter().find(|c| c.oid() == &**oid)
     }
 
     /// Whether this is a P7 (ms-access) context.

@@ -18,8 +18,8 @@ use super::client::ConnectError;
 use super::dispatch::{self, AppContext};
 use super::server::IncomingBind;
 use super::{
-    AssocError, Association, AssociationHandle, AssociationInfo, BindArgument, Command,
-    EndReason, Event, Invoke, Outcome, Settings,
+    AssocError, Association, AssociationHandle, AssociationInfo, BindArgument, Command, EndReason,
+    Event, Invoke, Outcome, Settings,
 };
 use crate::osi::acse::{self, Aarq, Abrt, Release, RosBind};
 use crate::osi::presentation as pres;
@@ -92,7 +92,13 @@ impl std::fmt::Debug for Driver {
 }
 
 impl Driver {
-    fn new(stream: TcpStream, peer: SocketAddr, stack: Stack, settings: Settings, setup: Setup) -> Self {
+    fn new(
+        stream: TcpStream,
+        peer: SocketAddr,
+        stack: Stack,
+        settings: Settings,
+        setup: Setup,
+    ) -> Self {
         let (tx, cmd_rx) = mpsc::unbounded_channel();
         let now = Instant::now();
         let (events_tx, events_rx) = mpsc::unbounded_channel();
@@ -319,7 +325,11 @@ impl Driver {
         }
     }
 
-    fn handle(&self, tx: mpsc::UnboundedSender<Command>, info: Arc<AssociationInfo>) -> AssociationHandle {
+    fn handle(
+        &self,
+        tx: mpsc::UnboundedSender<Command>,
+        info: Arc<AssociationInfo>,
+    ) -> AssociationHandle {
         AssociationHandle {
             info,
             tx,
@@ -511,12 +521,7 @@ impl Driver {
             } => {
                 let op = self.info.as_ref().and_then(|info| {
                     let syntax = info.contexts.get(&context_id)?;
-                    dispatch::operation(
-                        info.application_context,
-                        syntax,
-                        info.side.peer(),
-                        &opcode,
-                    )
+                    dispatch::operation(info.application_context, syntax, info.side.peer(), &opcode)
                 });
                 let Some(operation) = op else {
                     tracing::info!(peer = %self.peer, %opcode, context_id, "unrecognized operation rejected");
@@ -650,9 +655,9 @@ impl Driver {
                 if let Some(aarq) = self.aarq.take()
                     && matches!(self.setup, Setup::Responder { .. })
                 {
-                    let _ = self
-                        .stack
-                        .reject(acse::reject(&aarq, acse::user_diag::NO_REASON, vec![]));
+                    let _ =
+                        self.stack
+                            .reject(acse::reject(&aarq, acse::user_diag::NO_REASON, vec![]));
                     self.finish(EndReason::LocalAbort);
                 }
             }

@@ -196,7 +196,9 @@ impl std::fmt::Display for EndReason {
         match self {
             EndReason::Released { by_peer: true } => f.write_str("released by the peer"),
             EndReason::Released { by_peer: false } => f.write_str("released"),
-            EndReason::PeerAborted { diagnostic } => write!(f, "aborted by the peer ({diagnostic:?})"),
+            EndReason::PeerAborted { diagnostic } => {
+                write!(f, "aborted by the peer ({diagnostic:?})")
+            }
             EndReason::LocalAbort => f.write_str("aborted"),
             EndReason::ProtocolError(e) => write!(f, "protocol error: {e}"),
             EndReason::TransportLost => f.write_str("transport connection lost"),

@@ -14,8 +14,8 @@ use tokio::task::JoinHandle;
 
 use super::driver::Driver;
 use super::{
-    AppContext, AssocError, Association, AssociationHandle, AssociationInfo, BindArgument,
-    Command, Event, Settings,
+    AppContext, AssocError, Association, AssociationHandle, AssociationInfo, BindArgument, Command,
+    Event, Settings,
 };
 use crate::config::{self, Protocol};
 use crate::osi::acse;
@@ -83,10 +83,9 @@ pub fn contexts_for(protocols: &[Protocol]) -> Vec<AppContext> {
     for p in protocols {
         match p {
             Protocol::P7 => v.extend([AppContext::MsAccess88, AppContext::MsAccess94]),
-            Protocol::P3 => v.extend([
-                AppContext::MtsForcedAccess88,
-                AppContext::MtsForcedAccess94,
-            ]),
+            Protocol::P3 => {
+                v.extend([AppContext::MtsForcedAccess88, AppContext::MtsForcedAccess94])
+            }
         }
     }
     v
@@ -140,7 +139,12 @@ impl Server {
         listener: &config::Listener,
         settings: Settings,
     ) -> Result<Server, AssocError> {
-        Server::bind(listener.address, contexts_for(&listener.protocols), settings).await
+        Server::bind(
+            listener.address,
+            contexts_for(&listener.protocols),
+            settings,
+        )
+        .await
     }
 
     /// The address actually bound (useful with port 0).

@@ -55,10 +55,10 @@ fn ms_bind_result() -> Bytes {
     ])
 }
 
-/// MS-bind error: AuthenticationError ::= [0]?? — kept opaque here: bind-problem
-/// authentication-error as the 1988 parameter (`SET { bind-problem [0] 0 }`).
+/// ms-bind-error parameter (X.413): unqualified-error BindProblem authentication-error
+/// (ENUMERATED 0).
 fn ms_bind_error() -> Bytes {
-    Bytes::from_static(&[0x31, 0x05, 0xa0, 0x03, 0x0a, 0x01, 0x00])
+    Bytes::from_static(&[0x0a, 0x01, 0x00])
 }
 
 fn ia5(s: &str) -> Ia5String {
@@ -213,7 +213,9 @@ async fn serve(mut assoc: Association, tx: mpsc::UnboundedSender<Seen>) {
             // service-error (27): ServiceProblem unwilling-to-perform, explicit [0].
             Operation::List => inv.error(
                 Code::Local(27),
-                Some(Bytes::from_static(&[0x31, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x02])),
+                Some(Bytes::from_static(&[
+                    0x31, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x02,
+                ])),
             ),
             // Echoes the argument after a delay that shrinks with it, so answers overtake.
             Operation::Fetch => {
@@ -234,7 +236,9 @@ async fn serve(mut assoc: Association, tx: mpsc::UnboundedSender<Seen>) {
                     let r = h
                         .invoke(
                             Operation::Alert,
-                            Some(Bytes::from_static(&[0x31, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x01])),
+                            Some(Bytes::from_static(&[
+                                0x31, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x01,
+                            ])),
                         )
                         .await;
                     let _ = tx.send(Seen::AlertOutcome(r));
@@ -391,12 +395,21 @@ async fn invokes_both_ways() {
             0x31, 0x05, 0xa1, 0x03, 0x02, 0x01, 0x00
         ])))
     );
-    assert!(matches!(srv.next().await, Seen::Invoked(Operation::Summarize)));
+    assert!(matches!(
+        srv.next().await,
+        Seen::Invoked(Operation::Summarize)
+    ));
     let list = assoc
         .invoke(Operation::List, Some(Bytes::from_static(&[0x31, 0x00])))
         .await
         .unwrap();
-    assert!(matches!(list, Outcome::Error { code: Code::Local(27), parameter: Some(_) }));
+    assert!(matches!(
+        list,
+        Outcome::Error {
+            code: Code::Local(27),
+            parameter: Some(_)
+        }
+    ));
     assert!(matches!(srv.next().await, Seen::Invoked(Operation::List)));
 
     // A UA may not invoke Alert: dispatch refuses it locally, and sent raw it is rejected.
@@ -417,7 +430,10 @@ async fn invokes_both_ways() {
 
     // Register-MS, then the store alerts us on the same association.
     let r = assoc
-        .invoke(Operation::RegisterMs, Some(Bytes::from_static(&[0x31, 0x00])))
+        .invoke(
+            Operation::RegisterMs,
+            Some(Bytes::from_static(&[0x31, 0x00])),
+        )
         .await
         .unwrap();
     assert_eq!(r, Outcome::Result(Some(Bytes::from_static(&[0x05, 0x00]))));
@@ -494,7 +510,11 @@ async fn outstanding_invoke_limit_is_enforced_both_ways() {
         h.invoke(Operation::Fetch, arg.clone()),
     );
     let results = [a, b, c];
-    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 2, "{results:?}");
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        2,
+        "{results:?}"
+    );
     assert!(
         results
             .iter()
@@ -513,12 +533,17 @@ async fn p3_forced_access_code_two_dispatched_by_syntax_and_direction() {
     )
     .await;
     // We play the MTA here: the supplier side, initiating.
-    let (mut mta, result) = client::connect(p3_forced(srv.addr, "secret")).await.unwrap();
+    let (mut mta, result) = client::connect(p3_forced(srv.addr, "secret"))
+        .await
+        .unwrap();
     assert_eq!(result, mts_bind_result());
     assert_eq!(mta.info().side, Side::Supplier);
     let _bound = srv.next().await;
     let r = mta
-        .invoke(Operation::SubmissionControl, Some(Bytes::from_static(&[0x31, 0x00])))
+        .invoke(
+            Operation::SubmissionControl,
+            Some(Bytes::from_static(&[0x31, 0x00])),
+        )
         .await
         .unwrap();
     assert_eq!(r, Outcome::Result(Some(Bytes::from_static(&[0x31, 0x00]))));
@@ -556,7 +581,11 @@ async fn p3_forced_access_code_two_dispatched_by_syntax_and_direction() {
     let mdse = mta.info().context_for(oids::ID_AS_MDSE_88).unwrap();
     let r = mta
         .handle()
-        .invoke_raw(mdse, Code::Local(2), Some(Bytes::from_static(&[0x31, 0x00])))
+        .invoke_raw(
+            mdse,
+            Code::Local(2),
+            Some(Bytes::from_static(&[0x31, 0x00])),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -655,9 +684,7 @@ impl RawPeer {
                     mechanism_name: None,
                     authentication_value: None,
                     implementation_information: None,
-                    user_information: vec![
-                        acse::RosBind::Invoke(ms_bind("secret")).to_external(5),
-                    ],
+                    user_information: vec![acse::RosBind::Invoke(ms_bind("secret")).to_external(5)],
                 },
             })
             .unwrap();
@@ -914,7 +941,12 @@ async fn real_p1_initiator_is_refused_and_the_server_keeps_serving() {
     )
     .unwrap();
     assert_eq!(text.problems, 0, "{}", text.text);
-    for needle in ["SPDU RF", "PPDU CPR", "APDU AARE", "application-context-name-not-supported"] {
+    for needle in [
+        "SPDU RF",
+        "PPDU CPR",
+        "APDU AARE",
+        "application-context-name-not-supported",
+    ] {
         assert!(text.text.contains(needle), "{needle}:\n{}", text.text);
     }
     let _ = &mut stack;
@@ -983,7 +1015,11 @@ fn tshark_dissect(exchange: &[(bool, Vec<u8>)]) -> String {
         .args(["-d", "tcp.port==3001,tpkt", "-V"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     for bad in [
         "Malformed",
@@ -1029,7 +1065,10 @@ async fn tshark_dissects_our_p7_and_p3_exchanges() {
         .await
         .unwrap();
     assoc
-        .invoke(Operation::RegisterMs, Some(Bytes::from_static(&[0x31, 0x00])))
+        .invoke(
+            Operation::RegisterMs,
+            Some(Bytes::from_static(&[0x31, 0x00])),
+        )
         .await
         .unwrap();
     let Event::Invoke(alert) = next_event(&mut assoc).await else {
@@ -1058,7 +1097,10 @@ async fn tshark_dissects_our_p7_and_p3_exchanges() {
         "FINISH (FN) SPDU",
         "DISCONNECT (DN) SPDU",
     ] {
-        assert!(text.contains(needed), "tshark did not see {needed}:\n{text}");
+        assert!(
+            text.contains(needed),
+            "tshark did not see {needed}:\n{text}"
+        );
     }
 
     // P3 mts-forced-access-88: bind, message-delivery, delivery-control, release.
@@ -1091,6 +1133,20 @@ async fn tshark_dissects_our_p7_and_p3_exchanges() {
         "returnResult",
         "DISCONNECT (DN) SPDU",
     ] {
+        assert!(
+            text.contains(needed),
+            "tshark did not see {needed}:\n{text}"
+        );
+    }
+
+    // A refused P7 bind: RF / CPR / AARE rejected with the ms-bind-error.
+    let (proxy, log) = recording_proxy(srv.addr).await;
+    let err = client::connect(p7(proxy, "wrong")).await.unwrap_err();
+    assert!(matches!(err, ConnectError::BindRefused { .. }));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let refused_log = log.lock().unwrap().clone();
+    let text = tshark_dissect(&refused_log);
+    for needed in ["REFUSE (RF) SPDU", "aare", "rejected-permanent", "bind-error"] {
         assert!(text.contains(needed), "tshark did not see {needed}:\n{text}");
     }
     srv.stop().await;
