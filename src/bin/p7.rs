@@ -185,6 +185,7 @@ async fn run(args: Args) -> Result<(), Failure> {
             Context::V94 => Edition::V94,
         },
         configuration_request: true,
+        fetch_restrictions: None,
         settings: mstore::assoc::Settings::default(),
     };
     let client = P7Client::connect(&opts).await?;

@@ -27,6 +27,8 @@ pub struct ClientOptions {
     pub edition: Edition,
     /// Ask for the MS configuration in the bind.
     pub configuration_request: bool,
+    /// MS-Bind fetch-restrictions.
+    pub fetch_restrictions: Option<x::Restrictions>,
     /// Limits and timeouts.
     pub settings: Settings,
 }
@@ -87,6 +89,22 @@ fn oid_text(o: &rasn::types::Oid) -> String {
     o.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(".")
 }
 
+impl ClientOptions {
+    /// Options for `user` with `password` on `address`, 1988 context, configuration requested.
+    pub fn new(address: impl Into<String>, user: ORAddress, password: &[u8]) -> Self {
+        ClientOptions {
+            address: address.into(),
+            tsel: None,
+            user,
+            password: password.to_vec(),
+            edition: Edition::V88,
+            configuration_request: true,
+            fetch_restrictions: None,
+            settings: Settings::default(),
+        }
+    }
+}
+
 impl From<AssocError> for ClientError {
     fn from(e: AssocError) -> Self {
         ClientError::Protocol(e.to_string())
@@ -112,6 +130,7 @@ impl P7Client {
         if o.configuration_request {
             arg.ms_configuration_request = Some(true);
         }
+        arg.fetch_restrictions = o.fetch_restrictions.clone();
         let ber = x::encode(&arg).map_err(|e| ClientError::Protocol(e.to_string()))?;
         let mut req = ConnectRequest::new(o.address.clone(), o.edition.context(), Bytes::from(ber))
             .settings(o.settings.clone());

@@ -7,6 +7,7 @@ mod content;
 mod directory;
 mod ldap;
 mod osi;
+mod p7;
 mod slapd;
 mod store;
 mod x411;
