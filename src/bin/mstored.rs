@@ -64,9 +64,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
         &config.log.level,
         config.log.audit_file.as_deref(),
     )?;
+    // A fresh checkout has no data directory yet: the first run creates it.
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("create {}", config.data_dir.display()))?;
     if let Some(n) = args.increment {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("create {}", config.data_dir.display()))?;
         let (done, _) = offline::increment(&RealFs, &config.data_dir, n, None)?;
         tracing::info!(by = n, mailboxes = done.len(), "sequence numbers incremented");
     }

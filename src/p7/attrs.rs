@@ -98,6 +98,30 @@ fn utc_text(t: &UtcTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// The OID of a content type as the index holds it (built-in number or dotted OID).
+pub fn content_type_oid(ct: &str) -> Option<ObjectIdentifier> {
+    match ct.parse::<u32>() {
+        Ok(2) => Some(ObjectIdentifier::from(oids::ID_CONT_P2)),
+        Ok(22) => Some(ObjectIdentifier::from(oids::ID_CONT_P22)),
+        Ok(_) => None,
+        Err(_) => {
+            let arcs: Option<Vec<u32>> = ct.split('.').map(|p| p.parse().ok()).collect();
+            ObjectIdentifier::new(arcs?)
+        }
+    }
+}
+
+/// Inverse of [`content_type_oid`]: the index's text for a content-type OID.
+pub fn content_type_text(o: &Oid) -> String {
+    if o == oids::ID_CONT_P2 {
+        "2".into()
+    } else if o == oids::ID_CONT_P22 {
+        "22".into()
+    } else {
+        o.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(".")
+    }
+}
+
 /// The attribute value of `v` in the syntax of `a`; `None` when it cannot be expressed (a
 /// name that does not parse as an O/R address, say), in which case it is left out.
 pub fn encode_value(a: Attr, v: &Value) -> Option<Any> {
@@ -122,15 +146,9 @@ pub fn encode_value(a: Attr, v: &Value) -> Option<Any> {
             2 => Priority::Urgent,
             _ => return None,
         })),
-        (Attr::ContentType, Value::Str(s)) => {
-            if let Ok(n) = s.parse::<i64>() {
-                // BuiltInContentType ::= [APPLICATION 6] INTEGER (X.411 IMPLICIT).
-                Some(Any::new(retag(value::integer(n).as_bytes().to_vec(), 0x46)))
-            } else {
-                let arcs: Option<Vec<u32>> = s.split('.').map(|p| p.parse().ok()).collect();
-                Some(value::object_identifier(&ObjectIdentifier::new(arcs?)?))
-            }
-        }
+        // The content-type attribute's syntax is OBJECT IDENTIFIER: built-in P2 types travel
+        // as the IPM content-type OIDs (X.420 id-cont-p2 / id-cont-p22), as tshark reads them.
+        (Attr::ContentType, Value::Str(s)) => Some(value::object_identifier(&content_type_oid(s)?)),
         (Attr::OriginatorName | Attr::ThisRecipientName, Value::Str(s)) => {
             Some(value::or_name(&ORName::new(ORAddress::from_str(s).ok()?)))
         }
@@ -168,20 +186,9 @@ pub fn decode_value(a: Attr, v: &Any) -> Option<Value> {
             .ok()
             .map(|t| Value::Str(utc_text(&t.to_utc()))),
         Attr::Priority => value::as_priority(v).ok().map(|p| Value::Int(p as i64)),
-        Attr::ContentType => match b.first() {
-            Some(0x46) => value::as_integer(&Any::new(retag(b.to_vec(), 0x02)))
-                .ok()
-                .map(|n| Value::Str(n.to_string())),
-            Some(0x06) => value::as_object_identifier(v).ok().map(|o| {
-                Value::Str(
-                    o.iter()
-                        .map(|x| x.to_string())
-                        .collect::<Vec<_>>()
-                        .join("."),
-                )
-            }),
-            _ => None,
-        },
+        Attr::ContentType => value::as_object_identifier(v)
+            .ok()
+            .map(|o| Value::Str(content_type_text(&o))),
         Attr::OriginatorName | Attr::ThisRecipientName => value::as_or_name(v)
             .ok()
             .map(|n| Value::Str(n.address.to_string())),
@@ -417,7 +424,7 @@ mod tests {
             encode_value(Attr::ContentType, &Value::Str("22".into()))
                 .unwrap()
                 .as_bytes(),
-            &[0x46, 0x01, 0x16]
+            &[0x06, 0x04, 0x56, 0x01, 0x0a, 0x01]
         );
         assert!(encode_value(Attr::OriginatorName, &Value::Str("not an address".into())).is_none());
     }

@@ -622,15 +622,20 @@ async fn tshark_decodes_a_full_ms_access_88_session() {
     let log = logs.lock().unwrap()[0].lock().unwrap().clone();
     let text = tshark_dissect(&log);
     for needle in [
-        "ms-bind-argument",
-        "ms-bind-result",
-        "summarize",
-        "list",
-        "fetch",
-        "delete",
+        "MSBindArgument",
+        "MSBindResult",
+        "SummarizeArgument",
+        "SummarizeResult",
+        "ListArgument",
+        "ListResult",
+        "FetchArgument",
+        "FetchResult",
+        "DeleteArgument",
+        "delete-result-88",
         "EGLLZPZX",
         "sequence-number-error",
-        "Release request",
+        "FINISH (FN)",
+        "DISCONNECT (DN)",
     ] {
         assert!(
             text.to_lowercase().contains(&needle.to_lowercase()),
@@ -767,7 +772,13 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
             .collect();
         assert!(logs.len() >= 6);
         let all: String = logs.iter().map(|l| tshark_dissect(l)).collect();
-        for needle in ["summarize", "list", "fetch", "delete", "Release request"] {
+        for needle in [
+            "SummarizeResult",
+            "ListResult",
+            "FetchResult",
+            "delete-result-88",
+            "FINISH (FN)",
+        ] {
             assert!(all.to_lowercase().contains(&needle.to_lowercase()), "no {needle}");
         }
     }

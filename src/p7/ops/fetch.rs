@@ -38,20 +38,6 @@ pub fn run(s: &Session, store: &Store, arg: Option<&[u8]>) -> OpOutcome {
     fetch(s, store, &a).into()
 }
 
-/// The OID of a content type as the index holds it (built-in number or dotted OID).
-fn content_type_oid(ct: &str) -> Option<ObjectIdentifier> {
-    match ct.parse::<u32>() {
-        // Built-in P2 types are the IPM content types 2.6.1.10.0 (1984) and .1 (1988).
-        Ok(2) => Some(ObjectIdentifier::from(oids::ID_CONT_P2)),
-        Ok(22) => Some(ObjectIdentifier::from(oids::ID_CONT_P22)),
-        Ok(_) => None,
-        Err(_) => {
-            let arcs: Option<Vec<u32>> = ct.split('.').map(|p| p.parse().ok()).collect();
-            ObjectIdentifier::new(arcs?)
-        }
-    }
-}
-
 fn restriction_error(problem: x::FetchRestrictionProblem, r: x::FetchRestriction) -> P7Error {
     P7Error::FetchRestriction(x::FetchRestrictionErrorParameter {
         problems: vec![x::FetchRestrictionProblemItem {
@@ -76,7 +62,7 @@ fn check_restrictions(
     if let Some(allowed) = &r.allowed_content_types
         && !overridden(0)
     {
-        let ct = a.content_type.as_deref().and_then(content_type_oid);
+        let ct = a.content_type.as_deref().and_then(crate::p7::attrs::content_type_oid);
         if !ct.as_ref().is_some_and(|c| allowed.iter().any(|x| x == c)) {
             return Err(restriction_error(
                 x::FetchRestrictionProblem::CONTENT_TYPE_PROBLEM,
