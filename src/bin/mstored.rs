@@ -69,7 +69,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .with_context(|| format!("create {}", config.data_dir.display()))?;
     if let Some(n) = args.increment {
         let (done, _) = offline::increment(&RealFs, &config.data_dir, n, None)?;
-        tracing::info!(by = n, mailboxes = done.len(), "sequence numbers incremented");
+        tracing::info!(
+            by = n,
+            mailboxes = done.len(),
+            "sequence numbers incremented"
+        );
     }
     let data = config.data_dir.clone();
     // The store's lock makes a second process on the same data directory fail here.

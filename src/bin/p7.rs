@@ -123,7 +123,10 @@ fn input(msg: impl Into<String>) -> Failure {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("p7: {e}");
@@ -201,12 +204,11 @@ async fn command(c: &P7Client, args: &Args, filter: Option<x::Filter>) -> Result
             let mut all = x::SummarizeArgument::new(x::Selector::default());
             all.entry_class = class_of(*class);
             let total = c.summarize(&all).await?;
-            let mut new = x::SummarizeArgument::new(x::Selector::default().with_filter(
-                x::Filter::equality(
+            let mut new =
+                x::SummarizeArgument::new(x::Selector::default().with_filter(x::Filter::equality(
                     ObjectIdentifier::from(oids::ID_ATT_RETRIEVAL_STATUS),
                     x::value::integer(0),
-                ),
-            ));
+                )));
             new.entry_class = class_of(*class);
             let fresh = c.summarize(&new).await?;
             let span = total.span.map(|s| (s.lowest, s.highest));
@@ -235,8 +237,10 @@ async fn command(c: &P7Client, args: &Args, filter: Option<x::Filter>) -> Result
             class,
             ..
         } => {
-            let mut sel = x::Selector::default();
-            sel.filter = filter;
+            let sel = x::Selector {
+                filter,
+                ..Default::default()
+            };
             let mut a = x::ListArgument::new(sel);
             a.entry_class = class_of(*class);
             if !names.is_empty() {
@@ -274,13 +278,16 @@ async fn command(c: &P7Client, args: &Args, filter: Option<x::Filter>) -> Result
                 .and_then(|v| rasn::ber::decode::<rasn::types::OctetString>(v.as_bytes()).ok())
                 .map(|o| o.to_vec());
             if let Some(path) = out {
-                let bytes = content.clone().ok_or_else(|| Failure(1, "no content returned".into()))?;
+                let bytes = content
+                    .clone()
+                    .ok_or_else(|| Failure(1, "no content returned".into()))?;
                 std::fs::write(path, &bytes)
                     .map_err(|err| Failure(1, format!("{}: {err}", path.display())))?;
             }
             if *text {
                 let bytes = content.unwrap_or_default();
-                let (m, _) = mstore::content::extract(None, &bytes, mstore::content::ContentKind::Auto);
+                let (m, _) =
+                    mstore::content::extract(None, &bytes, mstore::content::ContentKind::Auto);
                 println!("{}", m.text);
             } else if args.json {
                 println!("{}", entry_json(&e));
@@ -289,7 +296,9 @@ async fn command(c: &P7Client, args: &Args, filter: Option<x::Filter>) -> Result
             }
         }
         Command::Delete { seqs } => {
-            let r = c.delete(&x::DeleteArgument::sequence_numbers(seqs.iter().copied())).await?;
+            let r = c
+                .delete(&x::DeleteArgument::sequence_numbers(seqs.iter().copied()))
+                .await?;
             let deleted = match r {
                 x::DeleteResult::DeleteResult94(d) => d.entries_deleted.unwrap_or_default(),
                 x::DeleteResult::DeleteResult88(()) => seqs.clone(),
@@ -325,9 +334,11 @@ fn entry_values(e: &x::EntryInformation) -> Vec<(String, Vec<Value>)> {
 fn show(attr: &str, v: &Value) -> String {
     let a = Attr::from_name(attr);
     match (a, v) {
-        (Some(Attr::CreationTime), Value::Int(ms)) => rasn::types::UtcTime::from_timestamp_millis(*ms)
-            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-            .unwrap_or_else(|| ms.to_string()),
+        (Some(Attr::CreationTime), Value::Int(ms)) => {
+            rasn::types::UtcTime::from_timestamp_millis(*ms)
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_else(|| ms.to_string())
+        }
         (Some(a), Value::Int(n)) => a
             .named_values()
             .iter()
@@ -345,13 +356,18 @@ fn entry_json(e: &x::EntryInformation) -> serde_json::Value {
         let shown: Vec<serde_json::Value> = vals
             .iter()
             .map(|v| match (Attr::from_name(&name), v) {
-                (Some(Attr::SequenceNumber | Attr::ContentLength | Attr::ChildSequenceNumbers), Value::Int(n)) => {
+                (
+                    Some(Attr::SequenceNumber | Attr::ContentLength | Attr::ChildSequenceNumbers),
+                    Value::Int(n),
+                ) => {
                     json!(n)
                 }
                 _ => json!(show(&name, v)),
             })
             .collect();
-        let v = if shown.len() == 1 && Attr::from_name(&name).is_some_and(|a| !attrs::multi_valued(a)) {
+        let v = if shown.len() == 1
+            && Attr::from_name(&name).is_some_and(|a| !attrs::multi_valued(a))
+        {
             shown.into_iter().next().unwrap_or(serde_json::Value::Null)
         } else {
             serde_json::Value::Array(shown)

@@ -8,7 +8,6 @@ pub mod store;
 pub mod trace;
 pub mod user;
 
-
 /// How an operator command failed; decides the process exit status.
 #[derive(Debug)]
 pub enum CtlError {

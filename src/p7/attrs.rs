@@ -25,16 +25,28 @@ const TYPES: &[(Attr, &Oid)] = &[
     (Attr::ContentLength, oids::ID_ATT_CONTENT_LENGTH),
     (Attr::ContentType, oids::ID_ATT_CONTENT_TYPE),
     (Attr::Priority, oids::ID_ATT_PRIORITY),
-    (Attr::PrimaryPrecedence, oids::ID_MMHS_ATT_PRIMARY_PRECEDENCE),
+    (
+        Attr::PrimaryPrecedence,
+        oids::ID_MMHS_ATT_PRIMARY_PRECEDENCE,
+    ),
     (Attr::OriginatorName, oids::ID_ATT_ORIGINATOR_NAME),
     (Attr::Originator, oids::ID_HAT_ORIGINATOR),
     (Attr::ThisRecipientName, oids::ID_ATT_THIS_RECIPIENT_NAME),
     (Attr::Subject, oids::ID_HAT_SUBJECT),
     (Attr::ContentIdentifier, oids::ID_ATT_CONTENT_IDENTIFIER),
-    (Attr::MessageDeliveryTime, oids::ID_ATT_MESSAGE_DELIVERY_TIME),
-    (Attr::MessageSubmissionTime, oids::ID_ATT_MESSAGE_SUBMISSION_TIME),
+    (
+        Attr::MessageDeliveryTime,
+        oids::ID_ATT_MESSAGE_DELIVERY_TIME,
+    ),
+    (
+        Attr::MessageSubmissionTime,
+        oids::ID_ATT_MESSAGE_SUBMISSION_TIME,
+    ),
     (Attr::IpmEntryType, oids::ID_SAT_IPM_ENTRY_TYPE),
-    (Attr::ChildSequenceNumbers, oids::ID_ATT_CHILD_SEQUENCE_NUMBERS),
+    (
+        Attr::ChildSequenceNumbers,
+        oids::ID_ATT_CHILD_SEQUENCE_NUMBERS,
+    ),
 ];
 
 /// The attribute types a fetch returns from the message file rather than the index.
@@ -118,7 +130,10 @@ pub fn content_type_text(o: &Oid) -> String {
     } else if o == oids::ID_CONT_P22 {
         "22".into()
     } else {
-        o.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(".")
+        o.iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(".")
     }
 }
 
@@ -361,10 +376,12 @@ fn item_to_x413(i: &FilterItem) -> Result<x::FilterItem, NotExpressible> {
         FilterItem::GreaterOrEqual(_, v) => x::FilterItem::GreaterOrEqual(ava(v)?),
         FilterItem::LessOrEqual(_, v) => x::FilterItem::LessOrEqual(ava(v)?),
         FilterItem::Present(_) => x::FilterItem::Present(t),
-        FilterItem::Approximate(_, s) => x::FilterItem::ApproximateMatch(x::AttributeValueAssertion {
-            attribute_type: t,
-            attribute_value: text_value(s),
-        }),
+        FilterItem::Approximate(_, s) => {
+            x::FilterItem::ApproximateMatch(x::AttributeValueAssertion {
+                attribute_type: t,
+                attribute_value: text_value(s),
+            })
+        }
         FilterItem::Substrings {
             initial, any, last, ..
         } => {
@@ -384,6 +401,7 @@ fn item_to_x413(i: &FilterItem) -> Result<x::FilterItem, NotExpressible> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -417,7 +435,9 @@ mod tests {
             assert_eq!(decode_value(a, &b), Some(v), "{a}");
         }
         assert_eq!(
-            encode_value(Attr::Priority, &Value::Int(2)).unwrap().as_bytes(),
+            encode_value(Attr::Priority, &Value::Int(2))
+                .unwrap()
+                .as_bytes(),
             &[0x47, 0x01, 0x02]
         );
         assert_eq!(

@@ -61,7 +61,11 @@ pub enum ClientError {
 pub fn describe(e: &P7Error) -> String {
     match e {
         P7Error::SequenceNumber(p) => {
-            let seqs: Vec<String> = p.problems.iter().map(|i| i.sequence_number.to_string()).collect();
+            let seqs: Vec<String> = p
+                .problems
+                .iter()
+                .map(|i| i.sequence_number.to_string())
+                .collect();
             format!("sequence-number-error: no such entry {}", seqs.join(", "))
         }
         P7Error::Attribute(p) => {
@@ -77,7 +81,11 @@ pub fn describe(e: &P7Error) -> String {
         P7Error::Service(p) => format!("service-error: problem {}", p.problem.0),
         P7Error::FetchRestriction(_) => "fetch-restriction-error".into(),
         P7Error::Delete(p) => {
-            let seqs: Vec<String> = p.problems.iter().map(|i| i.sequence_number.to_string()).collect();
+            let seqs: Vec<String> = p
+                .problems
+                .iter()
+                .map(|i| i.sequence_number.to_string())
+                .collect();
             format!("delete-error: entries {}", seqs.join(", "))
         }
         P7Error::EntryClass(p) => format!("entry-class-error: class {}", p.entry_class.0),
@@ -86,7 +94,10 @@ pub fn describe(e: &P7Error) -> String {
 }
 
 fn oid_text(o: &rasn::types::Oid) -> String {
-    o.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(".")
+    o.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 impl ClientOptions {
@@ -166,7 +177,11 @@ impl P7Client {
     }
 
     /// Invokes an operation with an encoded argument and returns the result TLV.
-    pub async fn invoke_raw(&self, op: Operation, arg: Bytes) -> Result<Option<Bytes>, ClientError> {
+    pub async fn invoke_raw(
+        &self,
+        op: Operation,
+        arg: Bytes,
+    ) -> Result<Option<Bytes>, ClientError> {
         match self.assoc.invoke(op, Some(arg)).await? {
             Outcome::Result(r) => Ok(r),
             Outcome::Error { code, parameter } => {
@@ -194,7 +209,10 @@ impl P7Client {
     }
 
     /// Summarize.
-    pub async fn summarize(&self, a: &x::SummarizeArgument) -> Result<x::SummarizeResult, ClientError> {
+    pub async fn summarize(
+        &self,
+        a: &x::SummarizeArgument,
+    ) -> Result<x::SummarizeResult, ClientError> {
         self.call(Operation::Summarize, a).await
     }
 

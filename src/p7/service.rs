@@ -14,7 +14,7 @@ use super::ops::bind::{BindContext, bind, bind_error};
 use super::{Edition, OpOutcome, Session, audit};
 use crate::asn1::x413::BindProblem;
 use crate::assoc::server::{IncomingBind, Server};
-use crate::assoc::{AppContext, Association, AssocError, EndReason, Event, Settings};
+use crate::assoc::{AppContext, AssocError, Association, EndReason, Event, Settings};
 use crate::config::{Config, Protocol};
 use crate::directory::Directory;
 use crate::osi::rose::{self, Code};
@@ -73,7 +73,11 @@ pub async fn start(config: &Config, service: Arc<Service>) -> Result<Running, As
         )
         .await?;
         addrs.push(server.local_addr());
-        loops.push(tokio::spawn(accept_loop(server, service.clone(), rx.clone())));
+        loops.push(tokio::spawn(accept_loop(
+            server,
+            service.clone(),
+            rx.clone(),
+        )));
     }
     Ok(Running {
         addrs,
@@ -82,7 +86,11 @@ pub async fn start(config: &Config, service: Arc<Service>) -> Result<Running, As
     })
 }
 
-async fn accept_loop(mut server: Server, service: Arc<Service>, mut shutdown: watch::Receiver<bool>) {
+async fn accept_loop(
+    mut server: Server,
+    service: Arc<Service>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             inc = server.accept() => match inc {
@@ -132,8 +140,8 @@ async fn run_association(mut assoc: Association, session: Arc<Session>, service:
                 let (s, store) = (session.clone(), service.store.clone());
                 let op = inv.operation;
                 let arg = inv.argument.clone();
-                let r = tokio::task::spawn_blocking(move || s.handle(&store, op, arg.as_deref()))
-                    .await;
+                let r =
+                    tokio::task::spawn_blocking(move || s.handle(&store, op, arg.as_deref())).await;
                 match r {
                     Ok(OpOutcome::Result(b)) => inv.result(Some(b)),
                     Ok(OpOutcome::Error(e)) => {
@@ -150,7 +158,10 @@ async fn run_association(mut assoc: Association, session: Arc<Session>, service:
                     EndReason::Released { .. } => "release",
                     _ => "abort",
                 };
-                session.audit("UNBIND", &format!("how={how} reason={}", audit::quote(&why.to_string())));
+                session.audit(
+                    "UNBIND",
+                    &format!("how={how} reason={}", audit::quote(&why.to_string())),
+                );
             }
         }
     }

@@ -244,7 +244,10 @@ pub fn parse_rfc3339_ms(s: &str) -> Option<i64> {
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         std::str::from_utf8(b.get(r)?).ok()?.parse().ok()
     };
-    if b.len() < 20 || b.get(4) != Some(&b'-') || b.get(10).map(u8::to_ascii_uppercase) != Some(b'T') {
+    if b.len() < 20
+        || b.get(4) != Some(&b'-')
+        || b.get(10).map(u8::to_ascii_uppercase) != Some(b'T')
+    {
         return None;
     }
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);

@@ -16,8 +16,8 @@
 pub mod attrs;
 mod commit;
 pub mod error;
-pub mod filter_text;
 pub mod faults;
+pub mod filter_text;
 pub mod format;
 pub mod fs;
 pub mod index;
@@ -465,7 +465,10 @@ fn migrate_attrs(fs: &dyn FileSystem, layout: &Layout, db: &redb::Database) -> R
     )?;
     txn.commit()?;
     if migrated > 0 {
-        tracing::info!(entries = migrated, "store: index schema migrated to version 2");
+        tracing::info!(
+            entries = migrated,
+            "store: index schema migrated to version 2"
+        );
     }
     Ok(())
 }

@@ -355,9 +355,15 @@ pub fn values(a: &EntryAttrs, seq: u32, attr: Attr, text: Option<&str>) -> Vec<V
         Attr::RetrievalStatus => vec![Value::Int(i64::from(a.status))],
         Attr::EntryType => vec![Value::Int(i64::from(a.entry_type))],
         Attr::CreationTime => vec![Value::Int(a.creation_ms)],
-        Attr::ContentLength => vec![Value::Int(i64::try_from(a.content_length).unwrap_or(i64::MAX))],
+        Attr::ContentLength => vec![Value::Int(
+            i64::try_from(a.content_length).unwrap_or(i64::MAX),
+        )],
         Attr::ContentType => s(&a.content_type),
-        Attr::Priority => a.priority.iter().map(|p| Value::Int(i64::from(*p))).collect(),
+        Attr::Priority => a
+            .priority
+            .iter()
+            .map(|p| Value::Int(i64::from(*p)))
+            .collect(),
         Attr::PrimaryPrecedence => a.precedence.iter().map(|p| Value::Int(*p)).collect(),
         Attr::AtsPriorityIndicator => s(&a.ats_priority),
         Attr::OriginatorName => s(&a.originator_name),
@@ -435,9 +441,9 @@ pub fn item_matches(item: &FilterItem, vals: &[Value]) -> bool {
         FilterItem::GreaterOrEqual(_, w) => vals
             .iter()
             .any(|v| matches!(cmp(v, w), Some(Greater | Equal))),
-        FilterItem::LessOrEqual(_, w) => vals
-            .iter()
-            .any(|v| matches!(cmp(v, w), Some(Less | Equal))),
+        FilterItem::LessOrEqual(_, w) => {
+            vals.iter().any(|v| matches!(cmp(v, w), Some(Less | Equal)))
+        }
         FilterItem::Substrings {
             initial, any, last, ..
         } => vals.iter().any(|v| match v {

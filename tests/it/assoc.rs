@@ -1146,8 +1146,16 @@ async fn tshark_dissects_our_p7_and_p3_exchanges() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let refused_log = log.lock().unwrap().clone();
     let text = tshark_dissect(&refused_log);
-    for needed in ["REFUSE (RF) SPDU", "aare", "rejected-permanent", "bind-error"] {
-        assert!(text.contains(needed), "tshark did not see {needed}:\n{text}");
+    for needed in [
+        "REFUSE (RF) SPDU",
+        "aare",
+        "rejected-permanent",
+        "bind-error",
+    ] {
+        assert!(
+            text.contains(needed),
+            "tshark did not see {needed}:\n{text}"
+        );
     }
     srv.stop().await;
 }

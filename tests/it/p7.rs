@@ -2,6 +2,7 @@
 //! with the store preloaded through the storage API — every operation and every X.413 error on
 //! both application contexts, one user never reaching another's entries, and tshark
 //! dissecting what `p7` and the service exchange.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -165,18 +166,17 @@ async fn bind_answers_credentials_configuration_and_refuses_wrong_passwords() {
             ))
         );
         let types = r.available_attribute_types.as_ref().unwrap();
-        assert!(
-            types
-                .iter()
-                .any(|t| **t == *oids::ID_ATT_SEQUENCE_NUMBER)
-        );
+        assert!(types.iter().any(|t| **t == *oids::ID_ATT_SEQUENCE_NUMBER));
         assert!(types.iter().any(|t| **t == *oids::ID_ATT_CONTENT));
         assert!(r.content_types_supported.is_some());
         assert_eq!(r.entry_classes_supported.is_some(), e == Edition::V94);
         c.release().await.unwrap();
 
         let wrong = P7Client::connect(&opts(f.addr, ALICE, b"nope", e)).await;
-        assert!(matches!(wrong, Err(ClientError::Authentication)), "{wrong:?}");
+        assert!(
+            matches!(wrong, Err(ClientError::Authentication)),
+            "{wrong:?}"
+        );
         assert!(wrong.unwrap_err().to_string().contains("authentication"));
         let unknown = P7Client::connect(&opts(
             f.addr,
@@ -200,7 +200,13 @@ async fn summarize_list_fetch_delete_on_both_contexts() {
         all.summary_requests = Some(vec![ObjectIdentifier::from(oids::ID_ATT_RETRIEVAL_STATUS)]);
         let s = c.summarize(&all).await.unwrap();
         assert_eq!(s.count, 3);
-        assert_eq!(s.span, Some(x::Span { lowest: 1, highest: 3 }));
+        assert_eq!(
+            s.span,
+            Some(x::Span {
+                lowest: 1,
+                highest: 3
+            })
+        );
         let sums = s.summaries.unwrap();
         let present = sums[0].present.as_ref().unwrap();
         assert_eq!(present.len(), 1);
@@ -211,7 +217,10 @@ async fn summarize_list_fetch_delete_on_both_contexts() {
         let r = c.list(&list_new).await.unwrap();
         let entries = r.requested.unwrap();
         assert_eq!(
-            entries.iter().map(|e| e.sequence_number).collect::<Vec<_>>(),
+            entries
+                .iter()
+                .map(|e| e.sequence_number)
+                .collect::<Vec<_>>(),
             vec![1, 2, 3]
         );
         assert!(attr_value(&entries[0], Attr::Subject).is_some());
@@ -254,16 +263,20 @@ async fn summarize_list_fetch_delete_on_both_contexts() {
         // Fetch precise: the content as delivered; the entry becomes processed.
         let r = c.fetch(&x::FetchArgument::precise(2)).await.unwrap();
         let info = r.entry_information.unwrap();
-        let content = info.attribute(oids::ID_ATT_CONTENT).unwrap().first().unwrap();
+        let content = info
+            .attribute(oids::ID_ATT_CONTENT)
+            .unwrap()
+            .first()
+            .unwrap();
         let octets: rasn::types::OctetString = rasn::ber::decode(content.as_bytes()).unwrap();
         assert_eq!(octets.to_vec(), f.contents[1]);
         let processed = c
-            .summarize(&x::SummarizeArgument::new(x::Selector::default().with_filter(
-                x::Filter::equality(
+            .summarize(&x::SummarizeArgument::new(
+                x::Selector::default().with_filter(x::Filter::equality(
                     ObjectIdentifier::from(oids::ID_ATT_RETRIEVAL_STATUS),
                     x::value::integer(2),
-                ),
-            )))
+                )),
+            ))
             .await
             .unwrap();
         assert_eq!(processed.count, 1);
@@ -283,7 +296,10 @@ async fn summarize_list_fetch_delete_on_both_contexts() {
         assert_eq!(r.list, Some(vec![2, 3]));
 
         // Delete by number: NULL on 1988, entries-deleted on 1994.
-        let r = c.delete(&x::DeleteArgument::sequence_numbers([1])).await.unwrap();
+        let r = c
+            .delete(&x::DeleteArgument::sequence_numbers([1]))
+            .await
+            .unwrap();
         match e {
             Edition::V88 => assert_eq!(r, x::DeleteResult::DeleteResult88(())),
             Edition::V94 => assert_eq!(
@@ -327,7 +343,10 @@ async fn every_error_on_both_contexts() {
             err,
             P7Error::SequenceNumber(x::SequenceNumberErrorParameter::no_such_entry([99]))
         );
-        let err = op_error(c.delete(&x::DeleteArgument::sequence_numbers([2, 98])).await);
+        let err = op_error(
+            c.delete(&x::DeleteArgument::sequence_numbers([2, 98]))
+                .await,
+        );
         assert_eq!(
             err,
             P7Error::SequenceNumber(x::SequenceNumberErrorParameter::no_such_entry([98]))
@@ -366,7 +385,10 @@ async fn every_error_on_both_contexts() {
             if p.problems.iter().next().unwrap().problem == x::AttributeProblem::UNAVAILABLE_ATTRIBUTE_TYPE));
         let mut s = x::SummarizeArgument::new(x::Selector::default());
         s.summary_requests = Some(vec![unknown]);
-        assert!(matches!(op_error(c.summarize(&s).await), P7Error::Attribute(_)));
+        assert!(matches!(
+            op_error(c.summarize(&s).await),
+            P7Error::Attribute(_)
+        ));
 
         // invalid-parameters: a limit of zero; an empty sequence-number set.
         let err = op_error(
@@ -383,10 +405,14 @@ async fn every_error_on_both_contexts() {
         // service-error: a filter larger than the configured max-filter-items (4).
         let big = x::Filter::And((0..5).map(|_| status_new()).collect());
         let err = op_error(
-            c.list(&x::ListArgument::new(x::Selector::default().with_filter(big)))
-                .await,
+            c.list(&x::ListArgument::new(
+                x::Selector::default().with_filter(big),
+            ))
+            .await,
         );
-        assert!(matches!(err, P7Error::Service(p) if p.problem == x::ServiceProblem::UNWILLING_TO_PERFORM));
+        assert!(
+            matches!(err, P7Error::Service(p) if p.problem == x::ServiceProblem::UNWILLING_TO_PERFORM)
+        );
 
         // Entry classes: submission exists only in 1994; an unknown class is entry-class-error
         // there and invalid-parameters in 1988.
@@ -399,7 +425,10 @@ async fn every_error_on_both_contexts() {
         a.entry_class = Some(x::EntryClass::DRAFT);
         match e {
             Edition::V88 => assert_eq!(op_error(c.summarize(&a).await), P7Error::InvalidParameters),
-            Edition::V94 => assert!(matches!(op_error(c.summarize(&a).await), P7Error::EntryClass(_))),
+            Edition::V94 => assert!(matches!(
+                op_error(c.summarize(&a).await),
+                P7Error::EntryClass(_)
+            )),
         }
 
         // A mistyped argument is rejected, and the association goes on.
@@ -456,16 +485,30 @@ async fn one_user_never_reaches_another_users_entries() {
         .summarize(&x::SummarizeArgument::new(x::Selector::default()))
         .await
         .unwrap();
-    assert_eq!((s.count, s.span), (1, Some(x::Span { lowest: 1, highest: 1 })));
+    assert_eq!(
+        (s.count, s.span),
+        (
+            1,
+            Some(x::Span {
+                lowest: 1,
+                highest: 1
+            })
+        )
+    );
     let r = bob
-        .list(&x::ListArgument::new(x::Selector::sequence_numbers(None, None)))
+        .list(&x::ListArgument::new(x::Selector::sequence_numbers(
+            None, None,
+        )))
         .await
         .unwrap();
     assert_eq!(r.requested.unwrap().len(), 1);
     // Alice's entries 2 and 3 do not exist for him.
     let err = op_error(bob.fetch(&x::FetchArgument::precise(3)).await);
     assert!(matches!(err, P7Error::SequenceNumber(_)));
-    let err = op_error(bob.delete(&x::DeleteArgument::sequence_numbers([2, 3])).await);
+    let err = op_error(
+        bob.delete(&x::DeleteArgument::sequence_numbers([2, 3]))
+            .await,
+    );
     assert!(matches!(err, P7Error::SequenceNumber(_)));
     // Deleting "everything" by selector deletes only his own.
     let r = bob
@@ -582,7 +625,11 @@ fn tshark_dissect(exchange: &[(bool, Vec<u8>)]) -> String {
         .args(["-d", "tcp.port==3001,tpkt", "-V"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     for bad in [
         "Malformed",
@@ -615,7 +662,9 @@ async fn tshark_decodes_a_full_ms_access_88_session() {
     .await
     .unwrap();
     c.fetch(&x::FetchArgument::precise(1)).await.unwrap();
-    c.delete(&x::DeleteArgument::sequence_numbers([1])).await.unwrap();
+    c.delete(&x::DeleteArgument::sequence_numbers([1]))
+        .await
+        .unwrap();
     let _ = op_error(c.fetch(&x::FetchArgument::precise(1)).await);
     c.release().await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -674,7 +723,14 @@ async fn wait_listening(addr: SocketAddr) {
 
 fn p7_cmd(server: SocketAddr, pwfile: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
-        .args(["--server", &server.to_string(), "--tsel", "3001", "--user", ALICE])
+        .args([
+            "--server",
+            &server.to_string(),
+            "--tsel",
+            "3001",
+            "--user",
+            ALICE,
+        ])
         .arg("--password-file")
         .arg(pwfile)
         .args(args)
@@ -717,15 +773,27 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
     std::fs::write(&pw, "pw-a\n").unwrap();
     let run = |args: &'static [&'static str]| {
         let pw = pw.clone();
-        async move { tokio::task::spawn_blocking(move || p7_cmd(proxy, &pw, args)).await.unwrap() }
+        async move {
+            tokio::task::spawn_blocking(move || p7_cmd(proxy, &pw, args))
+                .await
+                .unwrap()
+        }
     };
     let out = run(&["--json", "summarize"]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((v["count"].as_u64(), v["new"].as_u64()), (Some(3), Some(3)));
 
     let out = run(&["--json", "list", "--new"]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let entries = v["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 3);
@@ -737,15 +805,29 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
     let content_file = dir.path().join("fetched.ber");
     let cf = content_file.to_str().unwrap().to_string();
     let cf: &'static str = Box::leak(cf.into_boxed_str());
-    let args: &'static [&'static str] = Box::leak(vec!["fetch", "1", "--out", cf].into_boxed_slice());
+    let args: &'static [&'static str] =
+        Box::leak(vec!["fetch", "1", "--out", cf].into_boxed_slice());
     let out = run(args).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(std::fs::read(&content_file).unwrap(), example("ipm").1);
 
     let out = run(&["delete", "1"]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = run(&["fetch", "1"]).await;
-    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = run(&["list"]).await;
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.starts_with("SEQ"), "{table}");
@@ -759,7 +841,10 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("authentication") && err.lines().count() == 1, "{err}");
+    assert!(
+        err.contains("authentication") && err.lines().count() == 1,
+        "{err}"
+    );
 
     // tshark dissects every recorded session cleanly.
     if tshark_available() {
@@ -779,13 +864,18 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
             "delete-result-88",
             "FINISH (FN)",
         ] {
-            assert!(all.to_lowercase().contains(&needle.to_lowercase()), "no {needle}");
+            assert!(
+                all.to_lowercase().contains(&needle.to_lowercase()),
+                "no {needle}"
+            );
         }
     }
 
     // SIGTERM: a graceful stop, audit records written.
     let pid = daemon.0.id();
-    let _ = std::process::Command::new("kill").arg(pid.to_string()).status();
+    let _ = std::process::Command::new("kill")
+        .arg(pid.to_string())
+        .status();
     let mut daemon = daemon;
     let status = daemon.0.wait().unwrap();
     assert!(status.success(), "{status:?}");

@@ -45,7 +45,9 @@ impl BindContext {
 
 /// An ms-bind-error parameter's BER.
 pub fn bind_error(p: BindProblem) -> Bytes {
-    Bytes::from(x::encode(&MSBindError::UnqualifiedError(p)).unwrap_or_else(|_| vec![0x0a, 0x01, p.0]))
+    Bytes::from(
+        x::encode(&MSBindError::UnqualifiedError(p)).unwrap_or_else(|_| vec![0x0a, 0x01, p.0]),
+    )
 }
 
 fn password(c: &Credentials) -> Option<Vec<u8>> {
@@ -113,14 +115,20 @@ pub fn bind(
         ));
     }
     let Some(pw) = password(&a.initiator_credentials) else {
-        return Err(fail(BindProblem::AUTHENTICATION_ERROR, "not-simple-credentials"));
+        return Err(fail(
+            BindProblem::AUTHENTICATION_ERROR,
+            "not-simple-credentials",
+        ));
     };
     let address = (!a.initiator_name.address.is_empty()).then_some(&a.initiator_name.address);
     let user = match directory.authenticate_user(address, None, &pw) {
         Ok(u) => u,
         Err(e) if e.is_authentication_failure() => {
             tracing::info!(user = %uaname, "bind refused: {e}");
-            return Err(fail(BindProblem::AUTHENTICATION_ERROR, "authentication-error"));
+            return Err(fail(
+                BindProblem::AUTHENTICATION_ERROR,
+                "authentication-error",
+            ));
         }
         Err(e) => {
             tracing::warn!(user = %uaname, "bind refused, directory failed: {e}");

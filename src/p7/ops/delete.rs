@@ -25,7 +25,10 @@ fn delete(s: &Session, store: &Store, a: &x::DeleteArgument) -> Result<bytes::By
             let mut missing = Vec::new();
             let mut children = Vec::new();
             for seq in seqs.iter() {
-                match store.attrs(&super::key(s, class, *seq)).map_err(store_error)? {
+                match store
+                    .attrs(&super::key(s, class, *seq))
+                    .map_err(store_error)?
+                {
                     None => missing.push(*seq),
                     Some(_) if is_child(s, store, class, *seq)? => children.push(*seq),
                     Some(_) => {}

@@ -62,7 +62,10 @@ fn check_restrictions(
     if let Some(allowed) = &r.allowed_content_types
         && !overridden(0)
     {
-        let ct = a.content_type.as_deref().and_then(crate::p7::attrs::content_type_oid);
+        let ct = a
+            .content_type
+            .as_deref()
+            .and_then(crate::p7::attrs::content_type_oid);
         if !ct.as_ref().is_some_and(|c| allowed.iter().any(|x| x == c)) {
             return Err(restriction_error(
                 x::FetchRestrictionProblem::CONTENT_TYPE_PROBLEM,

@@ -2,8 +2,8 @@
 //! listed.
 
 use super::{
-    LIST_DEFAULT, class_of, decode_arg, encode, entry_information, key, requested_of,
-    selector_of, store_error,
+    LIST_DEFAULT, class_of, decode_arg, encode, entry_information, key, requested_of, selector_of,
+    store_error,
 };
 use crate::asn1::x413::{self as x, P7Error};
 use crate::p7::{OpOutcome, Session};

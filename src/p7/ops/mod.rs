@@ -172,10 +172,17 @@ impl Requested {
 
 /// Maps requested-attributes; `None` gives `default`. Types the store does not hold are not
 /// returned (an entry simply lacks them), as for any absent attribute.
-pub fn requested_of(r: Option<&x::EntryInformationSelection>, default: &[Attr], file: bool) -> Requested {
+pub fn requested_of(
+    r: Option<&x::EntryInformationSelection>,
+    default: &[Attr],
+    file: bool,
+) -> Requested {
     let Some(sel) = r else {
         return Requested {
-            index: default.iter().map(|a| AttributeSelection::all(*a)).collect(),
+            index: default
+                .iter()
+                .map(|a| AttributeSelection::all(*a))
+                .collect(),
             content: file,
             envelope: false,
         };
@@ -207,7 +214,10 @@ pub fn entry_information(
     let mut attributes = Vec::new();
     for (a, vals) in &info.attributes {
         let Some(t) = attrs::oid_of(*a) else { continue };
-        let values: Vec<Any> = vals.iter().filter_map(|v| attrs::encode_value(*a, v)).collect();
+        let values: Vec<Any> = vals
+            .iter()
+            .filter_map(|v| attrs::encode_value(*a, v))
+            .collect();
         if !values.is_empty() {
             attributes.push(x::Attribute {
                 attribute_type: ObjectIdentifier::from(t),

@@ -17,7 +17,11 @@ pub fn run(s: &Session, store: &Store, arg: Option<&[u8]>) -> OpOutcome {
     summarize(s, store, &a).into()
 }
 
-fn summarize(s: &Session, store: &Store, a: &x::SummarizeArgument) -> Result<bytes::Bytes, P7Error> {
+fn summarize(
+    s: &Session,
+    store: &Store,
+    a: &x::SummarizeArgument,
+) -> Result<bytes::Bytes, P7Error> {
     let class = class_of(s, a.entry_class)?;
     // Summarize counts every selected entry: only the UA's own limit applies.
     let sel = selector_of(s, &a.selector, class, x::UB_MESSAGES)?;
@@ -69,7 +73,9 @@ fn summarize(s: &Session, store: &Store, a: &x::SummarizeArgument) -> Result<byt
     encode(&x::SummarizeResult {
         next,
         count,
-        span: sum.span.map(|(lowest, highest)| x::Span { lowest, highest }),
+        span: sum
+            .span
+            .map(|(lowest, highest)| x::Span { lowest, highest }),
         summaries: (!summaries.is_empty()).then_some(summaries),
         summarize_result_extensions: None,
     })
