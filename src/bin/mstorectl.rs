@@ -36,6 +36,12 @@ enum Command {
     Increment(mstore::ctl::store::IncrementArgs),
     /// Print the attributes of a message content (IPM / IPN / P772) as JSON.
     Inspect(mstore::ctl::inspect::InspectArgs),
+    /// List a mailbox's entries, optionally filtered (RFC 4515 syntax); read-only.
+    List(mstore::ctl::store::ListArgs),
+    /// Delete entries older than an age (by class, status, mailbox); --dry-run lists them.
+    Tidy(mstore::ctl::store::TidyArgs),
+    /// Index files that lack rows and drop rows whose files are gone (offline).
+    Resync(mstore::ctl::store::ResyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +56,9 @@ fn main() -> ExitCode {
         Command::Stats(args) => mstore::ctl::store::stats(args),
         Command::Increment(args) => mstore::ctl::store::increment(args),
         Command::Inspect(args) => mstore::ctl::inspect::run(args),
+        Command::List(args) => mstore::ctl::store::list(args),
+        Command::Tidy(args) => mstore::ctl::store::tidy(args),
+        Command::Resync(args) => mstore::ctl::store::resync(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

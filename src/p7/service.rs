@@ -167,46 +167,14 @@ async fn run_association(mut assoc: Association, session: Arc<Session>, service:
     }
 }
 
-/// Applies the configured retention rules once (DESIGN.md §6 ageing): deletes, in every
-/// mailbox, the entries of each rule's class (and status) created before `now − max-age`.
-/// Returns how many entries were removed; each deletion is logged.
-pub fn apply_retention(store: &Store, retention: &crate::config::Retention) -> usize {
-    use crate::config::{EntryClass as C, RetrievalStatus as S};
-    use crate::store::query::{Filter, FilterItem, Range, Selector, Value};
-    let now = crate::store::now_ms();
-    let mut removed = 0;
-    for rule in &retention.rules {
-        let class = match rule.class {
-            C::Delivery => crate::store::EntryClass::Inbox,
-            C::Submission => crate::store::EntryClass::Outbox,
-        };
-        let age = i64::try_from(rule.max_age.as_millis()).unwrap_or(i64::MAX);
-        let mut sel = Selector::all(class);
-        sel.range = Some(Range::CreationTime {
-            from: None,
-            to: Some(now.saturating_sub(age)),
-        });
-        if let Some(st) = rule.status {
-            let code = match st {
-                S::New => 0,
-                S::Listed => 1,
-                S::Processed => 2,
-            };
-            sel.filter = Some(Filter::Item(FilterItem::Equality(
-                crate::store::query::Attr::RetrievalStatus,
-                Value::Int(code),
-            )));
-        }
-        for (id, _) in store.mailboxes() {
-            match store.delete_selected(&id, &sel) {
-                Ok(seqs) if !seqs.is_empty() => {
-                    removed += seqs.len();
-                    tracing::info!(mailbox = %id, class = class.dir_name(), count = seqs.len(), ?seqs, "retention deleted entries");
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(mailbox = %id, "retention failed: {e}"),
-            }
+/// Applies the configured retention rules once (DESIGN.md §6 ageing, through the store's
+/// [`Store::age`], which logs each entry it deletes). Returns how many entries were removed.
+pub fn apply_retention(store: &Store, retention: &crate::config::Retention) -> u64 {
+    match store.age(&retention.rules) {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!("retention failed: {e}");
+            0
         }
     }
-    removed
 }

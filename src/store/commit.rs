@@ -30,7 +30,7 @@ pub(crate) struct Pending {
     pub path: PathBuf,
     pub status: RetrievalStatus,
     /// Kept only when index extensions need the parsed file.
-    pub file: Option<MessageFile>,
+    pub file: Option<Arc<MessageFile>>,
 }
 
 #[derive(Debug, Default)]

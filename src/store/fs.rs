@@ -55,6 +55,11 @@ pub trait FileSystem: Debug + Send + Sync + 'static {
     fn exists(&self, path: &Path) -> io::Result<bool>;
     /// Opens (creating if absent) the file that holds the redb index.
     fn open_index(&self, path: &Path) -> io::Result<Box<dyn StorageBackend>>;
+    /// Whether paths are on the real disk (the tantivy text index writes there directly, so
+    /// simulated file systems run without it and queries evaluate text items directly).
+    fn is_real(&self) -> bool {
+        false
+    }
     /// Takes the store's exclusive lock without waiting; `Ok(None)` if someone else holds it.
     fn try_lock(&self, path: &Path) -> io::Result<Option<LockGuard>>;
 }
@@ -109,6 +114,10 @@ impl FileSystem for RealFs {
 
     fn exists(&self, path: &Path) -> io::Result<bool> {
         path.try_exists()
+    }
+
+    fn is_real(&self) -> bool {
+        true
     }
 
     fn open_index(&self, path: &Path) -> io::Result<Box<dyn StorageBackend>> {

@@ -21,12 +21,14 @@ pub mod filter_text;
 pub mod format;
 pub mod fs;
 pub mod index;
+pub mod maint;
 pub mod offline;
 pub mod plan;
 pub mod preload;
 pub mod query;
 mod recover;
 pub mod seq;
+pub mod text;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -200,6 +202,8 @@ pub struct StoreOptions {
     pub extensions: Vec<Arc<dyn IndexExtension>>,
     /// How the delivery path makes index rows durable.
     pub index_durability: IndexDurability,
+    /// Keep the tantivy text index (on the real disk only).
+    pub text_index: bool,
 }
 
 impl Default for StoreOptions {
@@ -208,6 +212,7 @@ impl Default for StoreOptions {
             seq_block: seq::DEFAULT_BLOCK,
             extensions: Vec::new(),
             index_durability: IndexDurability::Immediate,
+            text_index: true,
         }
     }
 }
@@ -342,8 +347,17 @@ pub struct Store {
     needs_scan: AtomicBool,
     recovery: RecoveryReport,
     closed: AtomicBool,
+    /// Called after each durable delivery (X.413 auto-actions: Alert, auto-forward).
+    hooks: RwLock<Vec<DeliveryHook>>,
+    /// The newest entry of each mailbox and class, kept for the alert → fetch → delete pattern.
+    newest: Mutex<HashMap<(String, u8), Arc<MessageFile>>>,
+    /// The tantivy text index, when enabled.
+    text: Option<Arc<text::TextIndex>>,
     _lock: LockGuard,
 }
+
+/// A callback run after a delivery is durable: the entry's key and indexed attributes.
+pub type DeliveryHook = Arc<dyn Fn(&EntryKey, &attrs::EntryAttrs) + Send + Sync>;
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -473,6 +487,52 @@ fn migrate_attrs(fs: &dyn FileSystem, layout: &Layout, db: &redb::Database) -> R
     Ok(())
 }
 
+/// Opens the text index, re-indexing every entry from its file when the index is new, the last
+/// shutdown was not clean, or its document count disagrees with the attribute rows.
+fn open_text(
+    fs: &dyn FileSystem,
+    layout: &Layout,
+    db: &redb::Database,
+    clean: bool,
+) -> Result<Arc<text::TextIndex>> {
+    let (t, created) = text::TextIndex::open(&layout.index_dir().join("text"))?;
+    let keys: Vec<EntryKey> = {
+        let txn = db.begin_read()?;
+        let tab = txn.open_table(attrs::ATTRS)?;
+        let mut out = Vec::new();
+        for item in tab.iter()? {
+            let (k, _) = item?;
+            let (m, c, s) = k.value();
+            if let Some(class) = EntryClass::from_code(c) {
+                out.push(EntryKey {
+                    mailbox_id: m.to_string(),
+                    class,
+                    seq: s,
+                });
+            }
+        }
+        out
+    };
+    if created || !clean || t.num_docs() != keys.len() as u64 {
+        t.clear()?;
+        for k in &keys {
+            let path = layout.entry_file(&k.mailbox_id, k.class, k.seq);
+            if let Ok(b) = fs.read(&path)
+                && let Ok(f) = MessageFile::decode(&b)
+            {
+                t.add(k, &attrs::text_of(&f));
+            }
+        }
+        t.commit()?;
+        tracing::info!(
+            entries = keys.len(),
+            "store: text index rebuilt from the files"
+        );
+    }
+    text::TextIndex::start_committer(&t);
+    Ok(t)
+}
+
 impl Store {
     /// Opens the store at `data` on the real disk, creating it if absent, and recovers from a
     /// crash if the last run did not shut down cleanly.
@@ -528,6 +588,17 @@ impl Store {
         if !attrs::is_complete(&db)? {
             migrate_attrs(fs.as_ref(), &layout, &db)?;
         }
+        let text = if options.text_index && fs.is_real() {
+            match open_text(fs.as_ref(), &layout, &db, recovery.clean) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    tracing::warn!(error = %e, "store: no text index; text items are evaluated directly");
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let store = Store {
             layout,
             fs,
@@ -539,6 +610,9 @@ impl Store {
             needs_scan: AtomicBool::new(false),
             recovery,
             closed: AtomicBool::new(false),
+            hooks: RwLock::new(Vec::new()),
+            newest: Mutex::new(HashMap::new()),
+            text,
             _lock: lock,
         };
         store.load_mailboxes()?;
@@ -778,23 +852,67 @@ impl Store {
             file_crc,
             children: entry.children.to_vec(),
         };
+        let hooks: Vec<DeliveryHook> = self.hooks.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let newest = Arc::new(file);
         let pending = Pending {
             key: key.clone(),
             row,
             path,
             status: entry.status,
-            file: if self.options.extensions.is_empty() {
-                None
-            } else {
-                Some(file)
-            },
+            file: Some(newest.clone()),
         };
         self.committer.submit(self, pending, flight)?;
+        if let Some(t) = &self.text {
+            t.add(&key, &attrs::text_of(&newest));
+        }
+        lock_or_poisoned(&self.newest)
+            .insert((key.mailbox_id.clone(), key.class.code()), newest.clone());
+        if !hooks.is_empty() {
+            let a = attrs::attrs_of(&newest, entry.status);
+            for h in &hooks {
+                h(&key, &a);
+            }
+        }
         Ok(Delivered {
             key,
             file_size: bytes.len() as u64,
             file_crc,
         })
+    }
+
+    /// Commits the text index now (the background thread does so every
+    /// [`text::COMMIT_EVERY`]); queries are read-your-writes either way.
+    pub fn commit_text(&self) -> Result<()> {
+        match &self.text {
+            Some(t) => t.commit(),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the tantivy text index is in use.
+    pub fn has_text_index(&self) -> bool {
+        self.text.is_some()
+    }
+
+    /// Registers a callback run after every durable delivery (in the delivering thread, after
+    /// the commit: keep it short, e.g. queue an Alert).
+    pub fn on_delivery(&self, hook: DeliveryHook) {
+        self.hooks
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(hook);
+    }
+
+    /// The message file of an entry: from memory if it is the newest of its mailbox and class
+    /// (alert → fetch → delete), else read and verified from disk.
+    pub fn read_cached(&self, key: &EntryKey) -> Result<Arc<MessageFile>> {
+        if let Some(f) =
+            lock_or_poisoned(&self.newest).get(&(key.mailbox_id.clone(), key.class.code()))
+            && f.seq == key.seq
+        {
+            return Ok(f.clone());
+        }
+        self.read(key).map(Arc::new)
     }
 
     /// Reads and verifies an entry's message file.
@@ -908,6 +1026,16 @@ impl Store {
             self.reset_db();
         }
         r?;
+        if let Some(t) = &self.text {
+            t.remove(key);
+        }
+        {
+            let mut n = lock_or_poisoned(&self.newest);
+            let k = (key.mailbox_id.clone(), key.class.code());
+            if n.get(&k).is_some_and(|f| f.seq == key.seq) {
+                n.remove(&k);
+            }
+        }
         let path = self.layout.entry_file(&key.mailbox_id, key.class, key.seq);
         match self.fs.remove_file(&path) {
             Ok(()) => {}
@@ -954,6 +1082,12 @@ impl Store {
                     seq::write_hwm(self.fs.as_ref(), &self.layout.data, &mb.id, a.used)?;
                 }
             }
+        }
+        if let Some(t) = &self.text
+            && let Err(e) = t.commit()
+        {
+            // The next open sees the count disagree and rebuilds the text index.
+            tracing::warn!(error = %e, "store: text index commit at close failed");
         }
         if self.needs_scan.load(Ordering::Relaxed) {
             return Ok(());

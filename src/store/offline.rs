@@ -424,6 +424,11 @@ pub fn rebuild(
         Err(e) => return Err(io("remove", &new_path, e)),
     }
     let db = open_db(fs, &new_path)?;
+    // The text index is derived too: the next open rebuilds it from the files.
+    let text_dir = idx_dir.join("text");
+    if fs.is_real() && text_dir.is_dir() {
+        std::fs::remove_dir_all(&text_dir).map_err(|e| io("remove", &text_dir, e))?;
+    }
     let mut extensions = extensions.to_vec();
     super::with_attr_index(&mut extensions);
     let extensions = extensions.as_slice();

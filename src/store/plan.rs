@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use redb::{ReadableDatabase, ReadableTable};
 
@@ -30,8 +31,35 @@ pub enum Access {
     Time(i64, i64),
     /// Sequence numbers within bounds.
     Seq(u32, u32),
+    /// The text index: committed entries with every word, plus entries not yet committed.
+    Text,
     /// Every entry of the class.
     Scan,
+}
+
+/// The first top-level `text` approximate-match item (what the text index answers).
+fn text_item(f: &Filter) -> Option<&FilterItem> {
+    conjuncts(f)
+        .into_iter()
+        .find(|i| matches!(i, FilterItem::Approximate(Attr::Text, _)))
+}
+
+/// The filter with one top-level item taken as true.
+fn without(f: &Filter, item: &FilterItem) -> Filter {
+    match f {
+        Filter::Item(i) if i == item => Filter::And(Vec::new()),
+        Filter::And(v) => {
+            let mut v = v.clone();
+            if let Some(p) = v
+                .iter()
+                .position(|x| matches!(x, Filter::Item(i) if i == item))
+            {
+                v.remove(p);
+            }
+            Filter::And(v)
+        }
+        other => other.clone(),
+    }
 }
 
 fn conjuncts(f: &Filter) -> Vec<&FilterItem> {
@@ -164,7 +192,7 @@ fn candidates(
                 }
             }
         }
-        Access::Scan => {
+        Access::Scan | Access::Text => {
             let t = txn.open_table(attrs::ATTRS)?;
             for item in t.range((m, c, 0u32)..=(m, c, u32::MAX))? {
                 out.push(item?.0.value().2);
@@ -258,10 +286,36 @@ impl Store {
 
     /// Selects entries of a mailbox (X.413 Selector semantics).
     pub fn select(&self, mailbox_id: &str, sel: &Selector) -> Result<Selected> {
-        let access = plan(sel);
+        let mut access = plan(sel);
+        // Entries the text index vouches for, and the filter left to check on them.
+        let mut vouched: Option<(std::collections::HashSet<u32>, Filter)> = None;
+        let mut text_cands = None;
+        if let (Some(t), Some(f)) = (&self.text, &sel.filter)
+            && let Some(item @ FilterItem::Approximate(_, w)) = text_item(f)
+        {
+            let words = query::words(w);
+            if let Some(hits) = t.search_all_words(mailbox_id, sel.class.code(), &words)? {
+                let pending = t.pending(mailbox_id, sel.class.code());
+                let sure: std::collections::HashSet<u32> = hits
+                    .iter()
+                    .copied()
+                    .filter(|s| !pending.contains(s))
+                    .collect();
+                let mut c = hits;
+                c.extend(pending);
+                c.sort_unstable();
+                c.dedup();
+                text_cands = Some(c);
+                vouched = Some((sure, without(f, item)));
+                access = Access::Text;
+            }
+        }
         let rows = self.with_db(|db| {
             let txn = db.begin_read()?;
-            let cands = candidates(&txn, mailbox_id, sel.class, access)?;
+            let cands = match text_cands {
+                Some(c) => c,
+                None => candidates(&txn, mailbox_id, sel.class, access)?,
+            };
             let t = txn.open_table(attrs::ATTRS)?;
             let parents = txn.open_table(attrs::PARENTS)?;
             let c = sel.class.code();
@@ -285,6 +339,10 @@ impl Store {
                 continue;
             }
             if let Some(f) = &sel.filter {
+                let f = match &vouched {
+                    Some((sure, rest)) if sure.contains(&s) => rest,
+                    _ => f,
+                };
                 let key = EntryKey {
                     mailbox_id: mailbox_id.to_string(),
                     class: sel.class,
@@ -351,14 +409,14 @@ impl Store {
         class: EntryClass,
         seq: u32,
         requested: &[AttributeSelection],
-    ) -> Result<(EntryInformation, MessageFile)> {
+    ) -> Result<(EntryInformation, Arc<MessageFile>)> {
         let key = EntryKey {
             mailbox_id: mailbox_id.to_string(),
             class,
             seq,
         };
         let a = self.attrs(&key)?.ok_or_else(|| no_such(&key))?;
-        let file = self.read(&key)?;
+        let file = self.read_cached(&key)?;
         let text = if requested.iter().any(|r| r.attr == Attr::Text) {
             Some(attrs::text_of(&file))
         } else {

@@ -1,7 +1,6 @@
 //! Filling a store through the delivery API for benchmarks and acceptance runs
-//! (`mstore-bench preload`). Messages come from [`sample_message`], the one place to switch to
-//! the content builder (`content::builder`) once it exists; until then it writes simple BER
-//! envelopes and IPM-shaped contents that vary in size, subject, priority and type.
+//! (`mstore-bench preload`). Messages come from [`sample_message`]: the content builder's
+//! messages with a text body of the requested size.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -23,22 +22,6 @@ pub struct SampleMessage {
     pub content: Vec<u8>,
     /// Delivered message or report.
     pub entry_type: EntryType,
-}
-
-/// BER TLV with a one-byte identifier and definite length.
-fn tlv(out: &mut Vec<u8>, tag: u8, contents: &[u8]) {
-    out.push(tag);
-    let n = contents.len();
-    if n < 0x80 {
-        out.push(n as u8);
-    } else if n <= 0xff {
-        out.extend_from_slice(&[0x81, n as u8]);
-    } else if n <= 0xffff {
-        out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
-    } else {
-        out.extend_from_slice(&[0x83, (n >> 16) as u8, (n >> 8) as u8, n as u8]);
-    }
-    out.extend_from_slice(contents);
 }
 
 const WORDS: &[&str] = &[
@@ -83,54 +66,44 @@ fn words(rng: &mut StdRng, bytes: usize) -> String {
     s
 }
 
-/// A deterministic message for (`seed`, `index`) of roughly `size` bytes of content.
+/// A deterministic message for (`seed`, `index`) of roughly `size` bytes of content: a message
+/// of the content builder (civil IPM, notification, P772, AMHS) whose IPM text body part is
+/// replaced by `size` ± 50% of generated words, delivered as a real X.411
+/// MessageDeliveryArgument, so the attribute index sees priority, precedence, originator,
+/// subject and text as it would from an MTA.
 pub fn sample_message(seed: u64, index: u64, size: usize) -> SampleMessage {
-    let mut rng = StdRng::seed_from_u64(seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-    let is_report = rng.gen_ratio(1, 20);
-    let priority: u8 = rng.gen_range(0..3);
-    // Envelope: SEQUENCE { [APPLICATION 4] MTS identifier, UTCTime, SET { priority, ... } }.
-    let mut mtsid = Vec::new();
-    tlv(
-        &mut mtsid,
-        0x13,
-        format!("BENCH{seed:x}.{index}").as_bytes(),
-    );
-    let mut fields = Vec::new();
-    tlv(&mut fields, 0x64, &mtsid);
-    tlv(&mut fields, 0x17, b"261128120000Z");
-    let mut set = Vec::new();
-    tlv(&mut set, 0x47, &[0x02, 0x01, priority]);
-    tlv(&mut set, 0x06, &[0x56, 0x00, 0x01, 0x0a, 0x01]);
-    tlv(&mut fields, 0x31, &set);
-    let mut envelope = Vec::new();
-    tlv(&mut envelope, 0x30, &fields);
-
-    // Content: IPM-shaped SEQUENCE { heading SET { subject }, body SEQUENCE { IA5 text } }.
+    use crate::asn1::x420::{BodyPart, InformationObject};
+    let mix = seed ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut rng = StdRng::seed_from_u64(mix);
+    let mut built = crate::content::builder::MessageBuilder::new(mix).build_any();
     let target = if size == 0 {
         0
     } else {
         rng.gen_range(size / 2..=size + size / 2)
     };
-    let subject_len = rng.gen_range(8..60);
-    let subject = words(&mut rng, subject_len);
-    let text = words(&mut rng, target);
-    let mut heading = Vec::new();
-    tlv(&mut heading, 0x88, subject.as_bytes());
-    let mut body = Vec::new();
-    tlv(&mut body, 0x16, text.as_bytes());
-    let mut ipm = Vec::new();
-    tlv(&mut ipm, 0x31, &heading);
-    tlv(&mut ipm, 0x30, &body);
-    let mut content = Vec::new();
-    tlv(&mut content, 0x30, &ipm);
+    let content = if let InformationObject::Ipm(ipm) = &mut built.content {
+        let text = words(&mut rng, target);
+        ipm.body.retain(|b| !matches!(b, BodyPart::Ia5Text { .. }));
+        ipm.body.insert(
+            0,
+            BodyPart::Ia5Text {
+                repertoire: None,
+                data: text,
+            },
+        );
+        built.content.to_ber()
+    } else {
+        built.content_ber.clone()
+    };
+    let envelope = crate::content::envelope::to_delivery_ber(
+        &built.envelope,
+        ["XX", "ICAO", "BENCH"],
+        &content,
+    );
     SampleMessage {
         envelope,
         content,
-        entry_type: if is_report {
-            EntryType::DeliveredReport
-        } else {
-            EntryType::DeliveredMessage
-        },
+        entry_type: EntryType::DeliveredMessage,
     }
 }
 

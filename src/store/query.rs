@@ -394,7 +394,8 @@ fn fold(s: &str) -> String {
     s.to_lowercase()
 }
 
-fn words(s: &str) -> Vec<String> {
+/// The words of a text as the text index sees them: maximal alphanumeric runs, lower-case.
+pub fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
