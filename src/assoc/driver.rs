@@ -35,6 +35,8 @@ enum Setup {
     Responder {
         offered: Arc<Vec<AppContext>>,
         incoming: mpsc::UnboundedSender<IncomingBind>,
+        /// The T-selector peers must call; `None`: any.
+        tsel: Option<Bytes>,
     },
     /// Initiator: the context asked for and who waits for the AARE.
     Initiator {
@@ -138,6 +140,7 @@ impl Driver {
         transport_ref: u16,
         offered: Arc<Vec<AppContext>>,
         incoming: mpsc::UnboundedSender<IncomingBind>,
+        tsel: Option<Bytes>,
     ) -> Self {
         let mut supported = Vec::new();
         for c in offered.iter() {
@@ -159,7 +162,11 @@ impl Driver {
             peer,
             stack,
             settings,
-            Setup::Responder { offered, incoming },
+            Setup::Responder {
+                offered,
+                incoming,
+                tsel,
+            },
         )
     }
 
@@ -246,7 +253,8 @@ impl Driver {
                 }
             }
         }
-        let _ = self.flush().await;
+        // The last abort or refusal gets a short chance only: the peer may not be reading.
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.flush()).await;
         let _ = tokio::time::timeout(Duration::from_secs(1), self.stream.shutdown()).await;
         self.close_out();
     }
@@ -342,6 +350,18 @@ impl Driver {
     fn on_stack_event(&mut self, ev: StackEvent) {
         match ev {
             StackEvent::TransportConnected(cr) => {
+                if let Setup::Responder {
+                    tsel: Some(want), ..
+                } = &self.setup
+                    && cr.called_tsel.as_ref() != Some(want)
+                {
+                    // Not our TSAP: close before the CC goes out, as if nobody listened
+                    // there (class 0 has no way to name the cause once connected).
+                    tracing::info!(peer = %self.peer, called = ?cr.called_tsel, "connection refused: wrong T-selector");
+                    let _ = self.stack.take_output();
+                    self.finish(EndReason::LocalAbort);
+                    return;
+                }
                 self.calling_tsel = cr.calling_tsel;
                 self.called_tsel = cr.called_tsel;
             }
@@ -393,7 +413,10 @@ impl Driver {
     }
 
     fn on_indication(&mut self, ind: crate::osi::stack::AssociateIndication) {
-        let Setup::Responder { offered, incoming } = &self.setup else {
+        let Setup::Responder {
+            offered, incoming, ..
+        } = &self.setup
+        else {
             return;
         };
         let aarq = ind.aarq;
@@ -585,7 +608,8 @@ impl Driver {
                 let ui = vec![RosBind::Result(result).to_external(self.bind_ctx)];
                 match self.stack.accept(acse::accept(&aarq, ui)) {
                     Ok(()) => {
-                        tracing::info!(peer = %self.peer, "association accepted");
+                        let ctx = self.info.as_ref().map(|i| i.application_context);
+                        tracing::info!(peer = %self.peer, context = ?ctx, "association accepted");
                         self.phase = Phase::Bound;
                         self.last_activity = Instant::now();
                     }
@@ -611,6 +635,16 @@ impl Driver {
                     let _ = reply.send(Err(AssocError::Refused("not bound".into())));
                     return;
                 }
+                // Invocations whose callers gave up (operation timeout, dropped future) free
+                // their slot here, so a peer that never answers cannot use up the limit.
+                let stack = &mut self.stack;
+                self.pending.retain(|id, w| {
+                    let keep = !w.is_closed();
+                    if !keep {
+                        stack.forget_invocation(*id);
+                    }
+                    keep
+                });
                 match self.stack.invoke(context_id, code, argument) {
                     Ok(id) => {
                         self.pending.insert(id, reply);

@@ -10,7 +10,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), mstore::assoc::AssocError> {
 //! use mstore::assoc::{AppContext, Event, Settings, server::Server};
-//! let server = Server::bind(
+//! let mut server = Server::bind(
 //!     "127.0.0.1:3001".parse().unwrap(),
 //!     vec![AppContext::MsAccess88, AppContext::MsAccess94],
 //!     Settings::default(),
@@ -32,9 +32,12 @@
 //! # Ok(()) }
 //! ```
 //!
-//! - [`server::Server::bind`] listens; associations beyond `max_associations` are closed at
-//!   connect time; [`server::Server::shutdown`] stops accepting, aborts associations that are
-//!   still there after the shutdown timeout and waits for every connection task.
+//! - [`server::Server::bind`] (or [`server::Server::from_listener`] for a configured
+//!   listener: address, required T-selector, P7 and/or P3) listens; connections beyond
+//!   `max_associations` are closed at connect time. [`server::Server::shutdown`] (or a
+//!   [`server::ShutdownSignal`] triggered from another task) stops accepting, lets
+//!   operations in flight finish for up to the shutdown timeout, aborts what is left and
+//!   waits for every connection task.
 //! - Application contexts that the server does not offer (for example P1 mts-transfer) are
 //!   refused by the driver itself with the ACSE diagnostic application-context-name-not-
 //!   supported; the service never sees them.
@@ -47,7 +50,13 @@
 //!   [`Event::End`] saying why the association ended (released by either side, aborted by the
 //!   peer, protocol error, transport lost, idle timeout, shutdown).
 //! - [`AssociationHandle`] (cloneable, from [`Association::handle`]) invokes operations on the
-//!   peer and awaits their [`Outcome`] (several outstanding at once), releases or aborts.
+//!   peer and awaits their [`Outcome`] (several outstanding at once, each bounded by the
+//!   operation timeout; a timed-out invocation frees its slot and a late answer is rejected),
+//!   releases (RLRQ, either side) or aborts (ABRT). Dropping every handle, the
+//!   [`Association`] and all unanswered [`Invoke`]s aborts the association.
+//! - A peer's release request is answered at once (RLRE, normal) and reported as
+//!   [`Event::End`] with [`EndReason::Released`]; answers to its invokes after that are
+//!   dropped.
 //!
 //! Initiator (the `p7` client, the bench harness, the store's own P3 submission):
 //! [`client::connect`] with a [`client::ConnectRequest`] returns the bound [`Association`]

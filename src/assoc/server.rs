@@ -91,12 +91,24 @@ pub fn contexts_for(protocols: &[Protocol]) -> Vec<AppContext> {
     v
 }
 
+/// Starts a server's graceful shutdown: the listener closes, associations get the shutdown
+/// timeout to finish what is in flight, then they are aborted.
+#[derive(Debug, Clone)]
+pub struct ShutdownSignal(Arc<watch::Sender<bool>>);
+
+impl ShutdownSignal {
+    /// Triggers the shutdown (idempotent).
+    pub fn trigger(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
 /// A listening server: incoming binds come out of [`Server::accept`].
 #[derive(Debug)]
 pub struct Server {
     local_addr: SocketAddr,
     incoming: mpsc::UnboundedReceiver<IncomingBind>,
-    shutdown: watch::Sender<bool>,
+    shutdown: ShutdownSignal,
     accept_loop: JoinHandle<()>,
     permits: Arc<Semaphore>,
     settings: Settings,
@@ -109,6 +121,18 @@ impl Server {
         offered: Vec<AppContext>,
         settings: Settings,
     ) -> Result<Server, AssocError> {
+        Server::bind_tsel(address, None, offered, settings).await
+    }
+
+    /// Like [`Server::bind`], but connections whose CR does not call `t_selector` are closed
+    /// before the CC (`None` or empty: any T-selector is accepted).
+    pub async fn bind_tsel(
+        address: SocketAddr,
+        t_selector: Option<Bytes>,
+        offered: Vec<AppContext>,
+        settings: Settings,
+    ) -> Result<Server, AssocError> {
+        let t_selector = t_selector.filter(|t| !t.is_empty());
         let listener = TcpListener::bind(address).await?;
         let local_addr = listener.local_addr()?;
         let (incoming_tx, incoming) = mpsc::unbounded_channel();
@@ -118,6 +142,7 @@ impl Server {
             listener,
             Arc::new(offered),
             settings.clone(),
+            t_selector,
             permits.clone(),
             incoming_tx,
             shutdown_rx,
@@ -126,21 +151,24 @@ impl Server {
         Ok(Server {
             local_addr,
             incoming,
-            shutdown,
+            shutdown: ShutdownSignal(Arc::new(shutdown)),
             accept_loop,
             permits,
             settings,
         })
     }
 
-    /// Listens as a configured listener says (P7: ms-access 1988 and 1994; P3:
+    /// Listens as a configured listener says: its address, its T-selector (required of
+    /// callers unless empty) and its protocols (P7: ms-access 1988 and 1994; P3:
     /// mts-forced-access 1988 and 1994).
     pub async fn from_listener(
         listener: &config::Listener,
         settings: Settings,
     ) -> Result<Server, AssocError> {
-        Server::bind(
+        let tsel = Bytes::copy_from_slice(listener.t_selector.as_bytes());
+        Server::bind_tsel(
             listener.address,
+            Some(tsel),
             contexts_for(&listener.protocols),
             settings,
         )
@@ -152,7 +180,14 @@ impl Server {
         self.local_addr
     }
 
-    /// The next association request; `None` once the server has shut down.
+    /// A signal another task can trigger to start the graceful shutdown (for example on
+    /// SIGTERM while this task waits in [`Server::accept`]).
+    pub fn shutdown_signal(&self) -> ShutdownSignal {
+        self.shutdown.clone()
+    }
+
+    /// The next association request; `None` once a shutdown was triggered and every
+    /// connection has ended.
     pub async fn accept(&mut self) -> Option<IncomingBind> {
         self.incoming.recv().await
     }
@@ -167,7 +202,7 @@ impl Server {
     /// Stops accepting connections, lets open associations finish their operations for up to
     /// the shutdown timeout, aborts the rest, and waits for every connection task.
     pub async fn shutdown(self) {
-        let _ = self.shutdown.send(true);
+        self.shutdown.trigger();
         let _ = self.accept_loop.await;
         let all = u32::try_from(self.settings.max_associations).unwrap_or(u32::MAX);
         // Every connection task holds a permit until it ends; the margin covers flushing the
@@ -187,6 +222,7 @@ async fn accept_loop(
     listener: TcpListener,
     offered: Arc<Vec<AppContext>>,
     settings: Settings,
+    t_selector: Option<Bytes>,
     permits: Arc<Semaphore>,
     incoming: mpsc::UnboundedSender<IncomingBind>,
     mut shutdown: watch::Receiver<bool>,
@@ -219,6 +255,7 @@ async fn accept_loop(
             next_ref,
             offered.clone(),
             incoming.clone(),
+            t_selector.clone(),
         );
         let rx = shutdown.clone();
         tokio::spawn(async move {

@@ -418,6 +418,13 @@ impl Rose {
         self.ours.len()
     }
 
+    /// Stops waiting for our invocation `id` (its caller gave up): the slot is free again and
+    /// a late answer is rejected as an unrecognized invocation (§9.5). Returns whether it was
+    /// outstanding.
+    pub fn forget(&mut self, id: i64) -> bool {
+        self.take_ours(Some(id))
+    }
+
     fn reject(id: InvokeId, problem: Problem) -> Vec<RoseAction> {
         vec![RoseAction::Send(RosePdu::Reject {
             invoke_id: id,
@@ -559,6 +566,33 @@ impl Rose {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn forgotten_invocation_frees_its_slot_and_late_answers_are_rejected() {
+        let mut r = Rose::new(None, 1);
+        let inv = RoseEvent::Invoke {
+            opcode: Code::Local(25),
+            argument: None,
+            linked_id: None,
+        };
+        r.handle(inv.clone()).unwrap();
+        assert_eq!(r.handle(inv.clone()), Err(RoseError::TooMany));
+        assert!(r.forget(1));
+        assert!(!r.forget(1));
+        assert_eq!(r.outstanding(), 0);
+        r.handle(inv).unwrap();
+        let late = to_bytes(&RosePdu::Result {
+            invoke_id: Some(1),
+            result: None,
+        });
+        assert_eq!(
+            r.handle(RoseEvent::Incoming(late)).unwrap(),
+            vec![RoseAction::Send(RosePdu::Reject {
+                invoke_id: Some(1),
+                problem: Problem::ReturnResult(problem::UNRECOGNIZED_INVOCATION),
+            })]
+        );
+    }
 
     #[test]
     fn invoke_bytes() {

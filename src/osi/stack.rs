@@ -335,6 +335,11 @@ impl Stack {
         Ok(id)
     }
 
+    /// Stops waiting for our invocation `id` (see [`Rose::forget`]).
+    pub fn forget_invocation(&mut self, id: i64) -> bool {
+        self.rose.forget(id)
+    }
+
     /// Answer (result, error or reject) a peer invocation in context `context_id`.
     pub fn respond(&mut self, context_id: i64, pdu: RosePdu) -> Result<(), RequestError> {
         self.check_ctx(context_id)?;
