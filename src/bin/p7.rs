@@ -255,16 +255,27 @@ async fn command(c: &P7Client, args: &Args, filter: Option<x::Filter>) -> Result
                 }
                 a.requested_attributes = Some(s.into());
             }
-            let r = c.list(&a).await?;
-            let entries = r.requested.unwrap_or_default();
+            // The store caps one List (max-list-entries) and says where it stopped: go on
+            // from there until everything selected has been listed.
+            let mut entries = Vec::new();
+            loop {
+                let r = c.list(&a).await?;
+                entries.extend(r.requested.unwrap_or_default());
+                match r.next {
+                    Some(n) => {
+                        a.selector.range = Some(x::Range::SequenceNumberRange(x::NumberRange {
+                            from: Some(n),
+                            to: None,
+                        }))
+                    }
+                    None => break,
+                }
+            }
             if args.json {
                 let v: Vec<_> = entries.iter().map(entry_json).collect();
-                println!("{}", json!({ "entries": v, "next": r.next }));
+                println!("{}", json!({ "entries": v }));
             } else {
                 print_table(&entries);
-                if let Some(n) = r.next {
-                    println!("(more from {n})");
-                }
             }
         }
         Command::Fetch { seq, out, text } => {

@@ -743,7 +743,8 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let listen: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let config = write_config(dir.path(), &listen.to_string(), "");
+    // A List returns at most two entries: `p7 list` must page through with `next`.
+    let config = write_config(dir.path(), &listen.to_string(), "max-list-entries = 2");
     {
         let store = Store::open(dir.path().join("data")).unwrap();
         preload(&store);
