@@ -84,11 +84,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
     );
     let directory = mstore::directory::from_config(&config)?;
     tracing::info!(directory = directory.kind(), data = %config.data_dir.display(), "store open");
-    let svc = Arc::new(Service {
-        store: store.clone(),
+    let svc = Arc::new(Service::new(
+        store.clone(),
         directory,
-        bind: BindContext::from_config(&config),
-    });
+        BindContext::from_config(&config),
+    ));
     let running = service::start(&config, svc.clone()).await?;
     for a in running.local_addrs() {
         tracing::info!(address = %a, "P7 listening");

@@ -3,8 +3,9 @@
 //! the store in a blocking task and answered, UNBIND audited when the association ends, and a
 //! graceful shutdown (STYLE.md: mini-redis `server.rs`).
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use tokio::sync::watch;
@@ -29,6 +30,41 @@ pub struct Service {
     pub directory: Arc<dyn Directory>,
     /// Identity and limits.
     pub bind: BindContext,
+    /// Associations bound per mailbox (max-associations-per-user).
+    bound: Mutex<HashMap<String, u32>>,
+}
+
+impl Service {
+    /// A service over `store`, binding users through `directory`.
+    pub fn new(store: Arc<Store>, directory: Arc<dyn Directory>, bind: BindContext) -> Self {
+        Service {
+            store,
+            directory,
+            bind,
+            bound: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one more association for `mailbox`, unless it already has the maximum.
+    fn admit(&self, mailbox: &str) -> bool {
+        let mut m = self.bound.lock().unwrap_or_else(|p| p.into_inner());
+        let n = m.entry(mailbox.to_string()).or_insert(0);
+        if *n >= self.bind.limits.max_associations_per_user {
+            return false;
+        }
+        *n += 1;
+        true
+    }
+
+    fn leave(&self, mailbox: &str) {
+        let mut m = self.bound.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = m.get_mut(mailbox) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                m.remove(mailbox);
+            }
+        }
+    }
 }
 
 /// The P7 listeners of a running service.
@@ -128,9 +164,17 @@ pub async fn serve(inc: IncomingBind, service: Arc<Service>) {
             return;
         }
     };
+    if !service.admit(&session.mailbox_id) {
+        tracing::warn!(%peer, user = %session.uaname, "bind refused: max-associations-per-user reached");
+        session.audit("BIND-REFUSED", "reason=max-associations-per-user");
+        inc.reject(bind_error(BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION));
+        return;
+    }
     tracing::info!(%peer, user = %session.uaname, ?edition, "bound");
     let assoc = inc.accept(result);
-    run_association(assoc, Arc::new(session), service).await;
+    let mailbox = session.mailbox_id.clone();
+    run_association(assoc, Arc::new(session), service.clone()).await;
+    service.leave(&mailbox);
 }
 
 async fn run_association(mut assoc: Association, session: Arc<Session>, service: Arc<Service>) {

@@ -18,6 +18,8 @@ pub struct OpLimits {
     pub max_fetch_entries: u32,
     /// Most items in one filter.
     pub max_filter_items: u32,
+    /// Most associations bound to one mailbox at once.
+    pub max_associations_per_user: u32,
 }
 
 impl OpLimits {
@@ -27,6 +29,7 @@ impl OpLimits {
             max_list_entries: c.limits.max_list_entries.max(1),
             max_fetch_entries: c.limits.max_fetch_entries.max(1),
             max_filter_items: c.limits.max_filter_items.max(1),
+            max_associations_per_user: c.limits.max_associations_per_user.max(1),
         }
     }
 }
@@ -37,6 +40,7 @@ impl Default for OpLimits {
             max_list_entries: 1000,
             max_fetch_entries: 100,
             max_filter_items: 256,
+            max_associations_per_user: 16,
         }
     }
 }

@@ -103,15 +103,15 @@ struct Fixture {
 
 async fn start() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_config(dir.path(), "127.0.0.1:0", "");
+    let path = write_config(dir.path(), "127.0.0.1:0", "max-associations-per-user = 2");
     let config = Config::load(&path).unwrap();
     let store = Arc::new(Store::open(&config.data_dir).unwrap());
     let contents = preload(&store);
-    let svc = Arc::new(Service {
+    let svc = Arc::new(Service::new(
         store,
-        directory: mstore::directory::from_config(&config).unwrap(),
-        bind: BindContext::from_config(&config),
-    });
+        mstore::directory::from_config(&config).unwrap(),
+        BindContext::from_config(&config),
+    ));
     let running = service::start(&config, svc).await.unwrap();
     let addr = running.local_addrs()[0];
     Fixture {
@@ -471,6 +471,29 @@ async fn every_error_on_both_contexts() {
         assert_eq!(r.entry_information.unwrap().sequence_number, 1);
         c.release().await.unwrap();
     }
+    f.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn associations_per_user_are_bounded() {
+    let f = start().await;
+    let a = alice(&f, Edition::V88).await;
+    let b = alice(&f, Edition::V94).await;
+    let third = P7Client::connect(&opts(f.addr, ALICE, b"pw-a", Edition::V88)).await;
+    assert!(
+        matches!(third, Err(ClientError::BindRefused(_))),
+        "{third:?}"
+    );
+    // Another user is not affected, and a released slot is free again.
+    let bob = P7Client::connect(&opts(f.addr, BOB, b"pw-b", Edition::V88))
+        .await
+        .unwrap();
+    bob.release().await.unwrap();
+    a.release().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let again = alice(&f, Edition::V88).await;
+    again.release().await.unwrap();
+    b.release().await.unwrap();
     f.running.shutdown().await;
 }
 
