@@ -10,10 +10,14 @@ use rasn::types::{Any, ObjectIdentifier, Oid, UtcTime};
 
 use crate::address::{ORAddress, ORName};
 use crate::asn1::oids;
-use crate::asn1::x411::Priority;
+use crate::asn1::x411::{
+    AdministrationDomainName, CountryName, GlobalDomainIdentifier, MTSIdentifier, Priority,
+    PrivateDomainIdentifier,
+};
 use crate::asn1::x413::{self as x, AttributeProblem, P7Error, value};
 use crate::store::filter_text::parse_rfc3339_ms;
 use crate::store::query::{Attr, Filter, FilterItem, Syntax, Value};
+use rasn::types::{Ia5String, NumericString, PrintableString};
 
 /// Attribute types the store maps, with their OIDs. `Text`, `AtsPriorityIndicator` and
 /// `Recipients` are mstore's own search keys with no X.413 attribute type.
@@ -34,6 +38,14 @@ const TYPES: &[(Attr, &Oid)] = &[
     (Attr::ThisRecipientName, oids::ID_ATT_THIS_RECIPIENT_NAME),
     (Attr::Subject, oids::ID_HAT_SUBJECT),
     (Attr::ContentIdentifier, oids::ID_ATT_CONTENT_IDENTIFIER),
+    (
+        Attr::MessageDeliveryIdentifier,
+        oids::ID_ATT_MESSAGE_IDENTIFIER,
+    ),
+    (
+        Attr::SubjectSubmissionIdentifier,
+        oids::ID_ATT_SUBJECT_SUBMISSION_IDENTIFIER,
+    ),
     (
         Attr::MessageDeliveryTime,
         oids::ID_ATT_MESSAGE_DELIVERY_TIME,
@@ -137,6 +149,40 @@ pub fn content_type_text(o: &Oid) -> String {
     }
 }
 
+/// An MTSIdentifier from the index's text form `[C;A;P]local` (as
+/// [`crate::content::envelope::mts_identifier_text`] writes it).
+pub fn mts_identifier(text: &str) -> Option<MTSIdentifier> {
+    let rest = text.strip_prefix('[')?;
+    let (domain, local) = rest.split_once(']')?;
+    let mut parts = domain.split(';');
+    let (c, a, p) = (parts.next()?, parts.next()?, parts.next());
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b' ');
+    Some(MTSIdentifier {
+        global_domain_identifier: GlobalDomainIdentifier {
+            country_name: if numeric(c) {
+                CountryName::X121DccCode(NumericString::from_bytes(c.as_bytes()).ok()?)
+            } else {
+                CountryName::Iso3166Alpha2Code(PrintableString::from_bytes(c.as_bytes()).ok()?)
+            },
+            administration_domain_name: if numeric(a) {
+                AdministrationDomainName::Numeric(NumericString::from_bytes(a.as_bytes()).ok()?)
+            } else {
+                AdministrationDomainName::Printable(PrintableString::from_bytes(a.as_bytes()).ok()?)
+            },
+            private_domain_identifier: match p {
+                None => None,
+                Some(p) if numeric(p) => Some(PrivateDomainIdentifier::Numeric(
+                    NumericString::from_bytes(p.as_bytes()).ok()?,
+                )),
+                Some(p) => Some(PrivateDomainIdentifier::Printable(
+                    PrintableString::from_bytes(p.as_bytes()).ok()?,
+                )),
+            },
+        },
+        local_identifier: Ia5String::from_iso646_bytes(local.as_bytes()).ok()?,
+    })
+}
+
 /// The attribute value of `v` in the syntax of `a`; `None` when it cannot be expressed (a
 /// name that does not parse as an O/R address, say), in which case it is left out.
 pub fn encode_value(a: Attr, v: &Value) -> Option<Any> {
@@ -173,6 +219,9 @@ pub fn encode_value(a: Attr, v: &Value) -> Option<Any> {
             &ORName::new(ORAddress::from_str(s).ok()?).to_ber(),
         ))),
         (Attr::Subject, Value::Str(s)) => Some(value::subject(s)),
+        (Attr::MessageDeliveryIdentifier | Attr::SubjectSubmissionIdentifier, Value::Str(s)) => {
+            Some(value::mts_identifier(&mts_identifier(s)?))
+        }
         // ContentIdentifier ::= [APPLICATION 10] PrintableString (X.411 IMPLICIT).
         (Attr::ContentIdentifier, Value::Str(s)) => Some(Any::new(tlv(0x4a, s.as_bytes()))),
         _ => None,
@@ -213,6 +262,11 @@ pub fn decode_value(a: Attr, v: &Any) -> Option<Value> {
             ORName::from_ber_prefix(inner)
                 .ok()
                 .map(|(n, _)| Value::Str(n.address.to_string()))
+        }
+        Attr::MessageDeliveryIdentifier | Attr::SubjectSubmissionIdentifier => {
+            value::as_mts_identifier(v)
+                .ok()
+                .map(|m| Value::Str(crate::content::envelope::mts_identifier_text(&m)))
         }
         Attr::ContentIdentifier => match b.first() {
             Some(0x4a) => value::as_text(&Any::new(retag(b.to_vec(), 0x13)))
@@ -424,6 +478,14 @@ mod tests {
                 Value::Str("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX".into()),
             ),
             (Attr::ContentIdentifier, Value::Str("ABC 1".into())),
+            (
+                Attr::MessageDeliveryIdentifier,
+                Value::Str("[XX;ICAO;MSTORE]0001A2B3".into()),
+            ),
+            (
+                Attr::SubjectSubmissionIdentifier,
+                Value::Str("[XX;ICAO]local-1".into()),
+            ),
             (Attr::IpmEntryType, Value::Int(1)),
             (
                 Attr::MessageDeliveryTime,

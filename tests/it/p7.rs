@@ -224,6 +224,8 @@ async fn summarize_list_fetch_delete_on_both_contexts() {
             vec![1, 2, 3]
         );
         assert!(attr_value(&entries[0], Attr::Subject).is_some());
+        assert!(attr_value(&entries[0], Attr::MessageDeliveryIdentifier).is_some());
+        assert!(attr_value(&entries[0], Attr::OriginatorName).is_some());
         assert_eq!(
             attr_value(&entries[0], Attr::RetrievalStatus),
             Some(Value::Int(0))

@@ -13,7 +13,7 @@ use crate::store::query::Attr;
 use crate::store::{self, Store};
 
 /// Every index attribute: what a Fetch without requested-attributes returns, with the content.
-pub const FETCH_DEFAULT: [Attr; 14] = [
+pub const FETCH_DEFAULT: [Attr; 16] = [
     Attr::SequenceNumber,
     Attr::EntryType,
     Attr::RetrievalStatus,
@@ -28,6 +28,8 @@ pub const FETCH_DEFAULT: [Attr; 14] = [
     Attr::Subject,
     Attr::MessageDeliveryTime,
     Attr::ChildSequenceNumbers,
+    Attr::MessageDeliveryIdentifier,
+    Attr::SubjectSubmissionIdentifier,
 ];
 
 /// Runs Fetch.

@@ -21,7 +21,7 @@ use crate::store::{self, EntryKey, MessageFile, StoreError};
 
 /// The default attributes of a List without requested-attributes: what the incumbent's
 /// client library reads (X400-FACTS.md).
-pub const LIST_DEFAULT: [Attr; 9] = [
+pub const LIST_DEFAULT: [Attr; 11] = [
     Attr::SequenceNumber,
     Attr::EntryType,
     Attr::RetrievalStatus,
@@ -31,6 +31,8 @@ pub const LIST_DEFAULT: [Attr; 9] = [
     Attr::ContentType,
     Attr::OriginatorName,
     Attr::Subject,
+    Attr::MessageDeliveryIdentifier,
+    Attr::SubjectSubmissionIdentifier,
 ];
 
 /// BER of a result, or service-error when it cannot be encoded (it always can).
