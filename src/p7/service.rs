@@ -127,18 +127,24 @@ async fn accept_loop(
     service: Arc<Service>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let mut serving = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
             inc = server.accept() => match inc {
                 Some(inc) => {
-                    tokio::spawn(serve(inc, service.clone()));
+                    serving.spawn(serve(inc, service.clone()));
                 }
                 None => break,
             },
+            // Reap finished associations so the set stays small.
+            Some(_) = serving.join_next(), if !serving.is_empty() => {}
             _ = shutdown.changed() => break,
         }
     }
+    // The server lets operations in flight finish, then ends every association; each serving
+    // task then writes its UNBIND record and lets go of the store.
     server.shutdown().await;
+    while serving.join_next().await.is_some() {}
 }
 
 /// Binds one incoming association and serves it to the end.
