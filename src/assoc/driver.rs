@@ -80,6 +80,7 @@ pub(crate) struct Driver {
     release_waiter: Option<oneshot::Sender<Result<(), AssocError>>>,
     /// Peer invocations handed to the service and not yet answered.
     peer_outstanding: usize,
+    shutdown_seen: bool,
     shutdown_deadline: Option<Instant>,
     end: Option<EndReason>,
 }
@@ -127,6 +128,7 @@ impl Driver {
             pending: HashMap::new(),
             release_waiter: None,
             peer_outstanding: 0,
+            shutdown_seen: false,
             shutdown_deadline: None,
             end: None,
         }
@@ -222,8 +224,15 @@ impl Driver {
             if self.phase == Phase::Done {
                 break;
             }
+            // Checked on every turn, not only when `changed` fires: the signal may have come
+            // while a command or PDU was being handled.
+            if !self.shutdown_seen && shutdown.as_ref().is_some_and(|s| *s.borrow()) {
+                self.shutdown_seen = true;
+                self.on_shutdown();
+                continue;
+            }
             let deadline = self.deadline();
-            let watching = shutdown.as_ref().is_some_and(|s| !*s.borrow());
+            let watching = shutdown.is_some() && !self.shutdown_seen;
             tokio::select! {
                 r = self.stream.read(&mut buf) => match r {
                     Ok(0) | Err(_) => {
@@ -248,9 +257,8 @@ impl Driver {
                 _ = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
                     self.on_timeout();
                 }
-                _ = wait_changed(&mut shutdown), if watching => {
-                    self.on_shutdown();
-                }
+                // The next turn sees the new value.
+                _ = wait_changed(&mut shutdown), if watching => {}
             }
         }
         // The last abort or refusal gets a short chance only: the peer may not be reading.

@@ -1344,3 +1344,117 @@ async fn timed_out_invokes_free_their_slot() {
     c.release().await.unwrap();
     server.shutdown().await;
 }
+
+/// A slow service cannot be flooded: beyond the outstanding limit the peer's invokes are
+/// rejected with resource-limitation, so what waits for the service stays bounded.
+#[tokio::test]
+async fn peer_invokes_beyond_the_limit_are_rejected() {
+    use mstore::osi::rose::RosePdu;
+    use mstore::osi::stack::StackEvent;
+    let mut s = settings();
+    s.osi.max_outstanding_invokes = 2;
+    let mut server = Server::bind(
+        "127.0.0.1:0".parse().unwrap(),
+        vec![AppContext::MsAccess88],
+        s,
+    )
+    .await
+    .unwrap();
+    let addr = server.local_addr();
+    let peer = tokio::spawn(RawPeer::bind(addr));
+    let mut assoc = server.accept().await.unwrap().accept(ms_bind_result());
+    let mut peer = peer.await.unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(
+            peer.stack
+                .invoke(3, Code::Local(22), Some(Bytes::from_static(&[0x04, 0x00])))
+                .unwrap(),
+        );
+    }
+    let out = peer.stack.take_output();
+    peer.stream.write_all(&out).await.unwrap();
+    // The service holds the first two without answering.
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let Event::Invoke(inv) = next_event(&mut assoc).await else {
+            panic!()
+        };
+        held.push(inv);
+    }
+    let mut buf = vec![0u8; 4096];
+    let mut rejected = None;
+    while rejected.is_none() {
+        let n = tokio::time::timeout(Duration::from_secs(5), peer.stream.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(n > 0);
+        for ev in peer.stack.feed(&buf[..n]) {
+            if let StackEvent::Rose {
+                pdu: RosePdu::Reject { invoke_id, problem },
+                ..
+            } = ev
+            {
+                rejected = Some((invoke_id, problem));
+            }
+        }
+    }
+    assert_eq!(
+        rejected,
+        Some((Some(ids[2]), Problem::Invoke(problem::RESOURCE_LIMITATION)))
+    );
+    // Answering one frees a slot for the next invoke.
+    held.pop().unwrap().result(None);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    peer.stack
+        .invoke(3, Code::Local(22), Some(Bytes::from_static(&[0x04, 0x00])))
+        .unwrap();
+    let out = peer.stack.take_output();
+    peer.stream.write_all(&out).await.unwrap();
+    assert!(matches!(next_event(&mut assoc).await, Event::Invoke(_)));
+    drop(held);
+    let t = tokio::time::Instant::now();
+    server.shutdown().await;
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+}
+
+/// The store's own P3 submission association (mts-access-94, the store initiating as
+/// MTS-user) against a fake MTA: submission code 3 reaches the MTA as message-submission.
+#[tokio::test]
+async fn mts_access_initiator_submits() {
+    let mut mta = TestServer::start(vec![AppContext::MtsAccess94], settings()).await;
+    let req = ConnectRequest::new(
+        mta.addr.to_string(),
+        AppContext::MtsAccess94,
+        mts_bind("secret"),
+    )
+    .settings(settings());
+    let (store, result) = client::connect(req).await.unwrap();
+    assert_eq!(result, mts_bind_result());
+    assert_eq!(store.info().side, Side::Consumer);
+    assert!(matches!(
+        mta.next().await,
+        Seen::Bound(AppContext::MtsAccess94, _)
+    ));
+    // The fake MTA rejects what it does not implement; what matters is how it was read.
+    let r = store
+        .invoke(
+            Operation::MessageSubmission,
+            Some(Bytes::from_static(&[0x30, 0x00])),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(r, Outcome::Rejected(_)));
+    assert!(matches!(
+        mta.next().await,
+        Seen::Invoked(Operation::MessageSubmission)
+    ));
+    // A store cannot deliver: message-delivery is the MTS's operation.
+    assert_eq!(
+        store.invoke(Operation::MessageDelivery, None).await,
+        Err(AssocError::NotAvailable(Operation::MessageDelivery))
+    );
+    store.release().await.unwrap();
+    mta.stop().await;
+}
