@@ -312,16 +312,46 @@ impl Store {
         }
         let rows = self.with_db(|db| {
             let txn = db.begin_read()?;
+            let c = sel.class.code();
+            // Child entries are few: one range read instead of a lookup per candidate.
+            let children: std::collections::HashSet<u32> = if sel.child_entries {
+                Default::default()
+            } else {
+                let parents = txn.open_table(attrs::PARENTS)?;
+                let mut set = std::collections::HashSet::new();
+                for item in parents.range((mailbox_id, c, 0u32)..=(mailbox_id, c, u32::MAX))? {
+                    set.insert(item?.0.value().2);
+                }
+                set
+            };
+            let t = txn.open_table(attrs::ATTRS)?;
+            let mut rows = Vec::new();
+            let seq_range = match (&text_cands, access) {
+                (None, Access::Scan) => Some((0, u32::MAX)),
+                (None, Access::Seq(lo, hi)) => Some((lo, hi)),
+                _ => None,
+            };
+            if let Some((lo, hi)) = seq_range {
+                // Scans read the attribute rows in one pass, in key order.
+                if lo <= hi {
+                    for item in t.range((mailbox_id, c, lo)..=(mailbox_id, c, hi))? {
+                        let (k, v) = item?;
+                        let s = k.value().2;
+                        if children.contains(&s) {
+                            continue;
+                        }
+                        rows.push((s, index::decode_value::<EntryAttrs>(v.value())?));
+                    }
+                }
+                return Ok(rows);
+            }
             let cands = match text_cands {
                 Some(c) => c,
                 None => candidates(&txn, mailbox_id, sel.class, access)?,
             };
-            let t = txn.open_table(attrs::ATTRS)?;
-            let parents = txn.open_table(attrs::PARENTS)?;
-            let c = sel.class.code();
-            let mut rows = Vec::with_capacity(cands.len());
+            rows.reserve(cands.len());
             for s in &cands {
-                if !sel.child_entries && parents.get((mailbox_id, c, *s))?.is_some() {
+                if children.contains(s) {
                     continue;
                 }
                 if let Some(v) = t.get((mailbox_id, c, *s))? {
