@@ -675,9 +675,10 @@ async fn tshark_decodes_a_full_ms_access_88_session() {
     }
     let f = start().await;
     let (proxy, logs) = recording_proxy(f.addr).await;
-    let c = P7Client::connect(&opts(proxy, ALICE, b"pw-a", Edition::V88))
-        .await
-        .unwrap();
+    // 128-octet TPDUs (class 0's smallest): every PDU travels segmented, as some UAs send it.
+    let mut o = opts(proxy, ALICE, b"pw-a", Edition::V88);
+    o.settings.osi.tpdu_size_code = 7;
+    let c = P7Client::connect(&o).await.unwrap();
     c.summarize(&x::SummarizeArgument::new(x::Selector::default()))
         .await
         .unwrap();
@@ -695,6 +696,9 @@ async fn tshark_decodes_a_full_ms_access_88_session() {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let log = logs.lock().unwrap()[0].lock().unwrap().clone();
     let text = tshark_dissect(&log);
+    if std::env::var_os("MSTORE_SHOW_TSHARK").is_some() {
+        eprintln!("{text}");
+    }
     for needle in [
         "MSBindArgument",
         "MSBindResult",
@@ -710,6 +714,8 @@ async fn tshark_decodes_a_full_ms_access_88_session() {
         "sequence-number-error",
         "FINISH (FN)",
         "DISCONNECT (DN)",
+        "TPDU size: 128",
+        "Reassembled COTP length",
     ] {
         assert!(
             text.to_lowercase().contains(&needle.to_lowercase()),
