@@ -68,6 +68,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("create {}", config.data_dir.display()))?;
     if let Some(n) = args.increment {
+        // The offline increment needs an existing store: create it first on a fresh data dir.
+        if !config.data_dir.join("mailboxes").exists() {
+            Store::open(&config.data_dir)?.close()?;
+        }
         let (done, _) = offline::increment(&RealFs, &config.data_dir, n, None)?;
         tracing::info!(
             by = n,

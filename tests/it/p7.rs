@@ -924,3 +924,31 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
         assert!(audit.contains(needle), "audit lacks {needle}:\n{audit}");
     }
 }
+
+#[tokio::test]
+async fn mstored_increment_raises_the_first_sequence_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let config = write_config(dir.path(), &listen.to_string(), "");
+    let mut daemon = Daemon(
+        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
+            .arg("--config")
+            .arg(&config)
+            .args(["--increment", "100"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_listening(listen).await;
+    let _ = std::process::Command::new("kill")
+        .arg(daemon.0.id().to_string())
+        .status();
+    assert!(daemon.0.wait().unwrap().success());
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let (env, content) = example("ipm");
+    let d = store
+        .deliver(&MailboxName::from(&addr(ALICE)), &env, &content)
+        .unwrap();
+    assert_eq!(d.key.seq, 101);
+    store.close().unwrap();
+}
