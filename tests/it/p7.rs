@@ -699,6 +699,12 @@ async fn tshark_decodes_a_full_ms_access_88_session() {
     if std::env::var_os("MSTORE_SHOW_TSHARK").is_some() {
         eprintln!("{text}");
     }
+    // Values as tshark reads them match what the store holds.
+    for (i, content) in f.contents.iter().enumerate() {
+        assert!(text.contains(&format!("ContentLength: {}", content.len())), "entry {i}");
+    }
+    assert!(text.contains("RetrievalStatus: new (0)"));
+    assert!(text.contains("sequence-number: 3"));
     for needle in [
         "MSBindArgument",
         "MSBindResult",
