@@ -701,7 +701,10 @@ async fn tshark_decodes_a_full_ms_access_88_session() {
     }
     // Values as tshark reads them match what the store holds.
     for (i, content) in f.contents.iter().enumerate() {
-        assert!(text.contains(&format!("ContentLength: {}", content.len())), "entry {i}");
+        assert!(
+            text.contains(&format!("ContentLength: {}", content.len())),
+            "entry {i}"
+        );
     }
     assert!(text.contains("RetrievalStatus: new (0)"));
     assert!(text.contains("sequence-number: 3"));
