@@ -182,6 +182,7 @@ async fn run(args: Args) -> Result<(), Failure> {
         address: args.server.clone(),
         tsel: args.tsel.as_ref().map(|t| t.as_bytes().to_vec()),
         user,
+        directory_name: None,
         password: password.expose().to_vec(),
         edition: match args.context {
             Context::V88 => Edition::V88,

@@ -21,6 +21,9 @@ pub struct ClientOptions {
     pub tsel: Option<Vec<u8>>,
     /// The user's O/R address.
     pub user: ORAddress,
+    /// The user's directory name (X.501 Name BER), sent in the initiator-name's
+    /// directory-name.
+    pub directory_name: Option<Vec<u8>>,
     /// The user's password.
     pub password: Vec<u8>,
     /// 1988 or 1994.
@@ -107,6 +110,7 @@ impl ClientOptions {
             address: address.into(),
             tsel: None,
             user,
+            directory_name: None,
             password: password.to_vec(),
             edition: Edition::V88,
             configuration_request: true,
@@ -134,8 +138,10 @@ pub struct P7Client {
 impl P7Client {
     /// Connects and binds.
     pub async fn connect(o: &ClientOptions) -> Result<P7Client, ClientError> {
+        let mut name = ORName::new(o.user.clone());
+        name.directory_name = o.directory_name.clone();
         let mut arg = x::MSBindArgument::simple(
-            ORName::new(o.user.clone()),
+            name,
             Credentials::Simple(Password::OctetString(o.password.clone().into())),
         );
         if o.configuration_request {

@@ -73,7 +73,9 @@ audit-file = "audit.log"
     std::fs::write(&path, text).unwrap();
     let d = EmbeddedDirectory::open_or_create(dir.join("directory.toml")).unwrap();
     d.add_users(&[NewUser::new(addr(ALICE))], b"pw-a").unwrap();
-    d.add_users(&[NewUser::new(addr(BOB))], b"pw-b").unwrap();
+    let mut bob = NewUser::new(addr(BOB));
+    bob.dn = Some("cn=Bob,o=Example".into());
+    d.add_users(&[bob], b"pw-b").unwrap();
     path
 }
 
@@ -473,6 +475,40 @@ async fn every_error_on_both_contexts() {
         assert_eq!(r.entry_information.unwrap().sequence_number, 1);
         c.release().await.unwrap();
     }
+    f.running.shutdown().await;
+}
+
+/// X.501 Name BER of `o=<o>, cn=<cn>` (RDNSequence, most significant first).
+fn x501_name(o: &str, cn: &str) -> Vec<u8> {
+    let atv = |arcs: &[u8], v: &str| {
+        let mut b = attrs::tlv(0x06, arcs);
+        b.extend(attrs::tlv(0x13, v.as_bytes()));
+        attrs::tlv(0x31, &attrs::tlv(0x30, &b))
+    };
+    let mut rdns = atv(&[0x55, 0x04, 0x0a], o);
+    rdns.extend(atv(&[0x55, 0x04, 0x03], cn));
+    attrs::tlv(0x30, &rdns)
+}
+
+#[tokio::test]
+async fn bind_by_directory_name() {
+    let f = start().await;
+    // The DN alone names Bob.
+    let mut o = opts(f.addr, BOB, b"pw-b", Edition::V88);
+    o.user = ORAddress::default();
+    o.directory_name = Some(x501_name("Example", "Bob"));
+    let c = P7Client::connect(&o).await.unwrap();
+    let s = c
+        .summarize(&x::SummarizeArgument::new(x::Selector::default()))
+        .await
+        .unwrap();
+    assert_eq!(s.count, 1);
+    c.release().await.unwrap();
+    // Address and DN together must name the same entry.
+    let mut o = opts(f.addr, BOB, b"pw-b", Edition::V94);
+    o.directory_name = Some(x501_name("Example", "Robert"));
+    let r = P7Client::connect(&o).await;
+    assert!(matches!(r, Err(ClientError::Authentication)), "{r:?}");
     f.running.shutdown().await;
 }
 

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use rasn::types::ObjectIdentifier;
+use rasn::prelude::*;
 
 use crate::asn1::oids;
 use crate::asn1::x411::{Credentials, Password};
@@ -58,6 +58,42 @@ fn password(c: &Credentials) -> Option<Vec<u8>> {
     }
 }
 
+/// `AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }` (X.501).
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+struct TypeAndValue {
+    r#type: ObjectIdentifier,
+    value: rasn::types::Any,
+}
+
+/// The LDAP string form (RFC 4514) of an X.501 Name as an ORName's directory-name carries it
+/// (`RDNSequence`, most significant RDN first on the wire, last in the string). `None` when
+/// it does not decode or uses attribute types without a short name.
+pub fn dn_text(name_ber: &[u8]) -> Option<String> {
+    let rdns: Vec<x::Set<TypeAndValue>> = x::decode(name_ber).ok()?;
+    let mut parts = Vec::new();
+    for rdn in rdns.iter().rev() {
+        let mut avas = Vec::new();
+        for a in rdn.iter() {
+            let arcs: Vec<u32> = a.r#type.iter().copied().collect();
+            let key = match arcs.as_slice() {
+                [2, 5, 4, 3] => "cn",
+                [2, 5, 4, 6] => "c",
+                [2, 5, 4, 7] => "l",
+                [2, 5, 4, 8] => "st",
+                [2, 5, 4, 10] => "o",
+                [2, 5, 4, 11] => "ou",
+                [0, 9, 2342, 19200300, 100, 1, 1] => "uid",
+                [0, 9, 2342, 19200300, 100, 1, 25] => "dc",
+                _ => return None,
+            };
+            let v = x::value::as_text(&a.value).ok()?;
+            avas.push(format!("{key}={v}"));
+        }
+        parts.push(avas.join("+"));
+    }
+    Some(parts.join(","))
+}
+
 /// The bind result's MSBindResult for a session.
 fn result(cx: &BindContext, edition: Edition, arg: &x::MSBindArgument) -> x::MSBindResult {
     let pw = cx
@@ -103,7 +139,13 @@ pub fn bind(
         audit::bind("", &server_dn, "undecodable-argument", context);
         return Err(bind_error(BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION));
     };
-    let uaname = a.initiator_name.address.to_string();
+    // The directory-name, when the initiator-name carries one, in LDAP string form.
+    let dn = a.initiator_name.directory_name.as_deref().map(dn_text);
+    let uaname = if a.initiator_name.address.is_empty() {
+        dn.clone().flatten().unwrap_or_default()
+    } else {
+        a.initiator_name.address.to_string()
+    };
     let fail = |p: BindProblem, why: &str| {
         audit::bind(&uaname, &server_dn, why, context);
         bind_error(p)
@@ -121,7 +163,12 @@ pub fn bind(
         ));
     };
     let address = (!a.initiator_name.address.is_empty()).then_some(&a.initiator_name.address);
-    let user = match directory.authenticate_user(address, None, &pw) {
+    let dn = match dn {
+        None => None,
+        Some(Some(d)) => Some(d),
+        Some(None) => return Err(fail(BindProblem::AUTHENTICATION_ERROR, "undecodable-dn")),
+    };
+    let user = match directory.authenticate_user(address, dn.as_deref(), &pw) {
         Ok(u) => u,
         Err(e) if e.is_authentication_failure() => {
             tracing::info!(user = %uaname, "bind refused: {e}");
@@ -158,4 +205,28 @@ pub fn bind(
         },
         ber,
     ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::p7::attrs::tlv;
+
+    fn atv(arcs: &[u8], v: &str) -> Vec<u8> {
+        let mut b = tlv(0x06, arcs);
+        b.extend(tlv(0x13, v.as_bytes()));
+        tlv(0x31, &tlv(0x30, &b))
+    }
+
+    #[test]
+    fn directory_names_read_as_ldap_strings() {
+        // o=Example, then cn=Bob: the string puts the most specific RDN first.
+        let mut rdns = atv(&[0x55, 0x04, 0x0a], "Example");
+        rdns.extend(atv(&[0x55, 0x04, 0x03], "Bob"));
+        assert_eq!(dn_text(&tlv(0x30, &rdns)).unwrap(), "cn=Bob,o=Example");
+        // Unknown attribute types and garbage are refused, not guessed.
+        assert!(dn_text(&tlv(0x30, &atv(&[0x55, 0x04, 0x63], "x"))).is_none());
+        assert!(dn_text(&[0x30, 0x03, 0x31]).is_none());
+    }
 }
