@@ -14,10 +14,16 @@ use mstore::store::query::{Attr, AttributeSelection, Selector};
 use mstore::store::{EntryClass, EntryKey, MailboxName, Store};
 
 fn entries() -> u64 {
+    // `cargo test --all-targets` runs benches once without `--bench`: keep that quick.
+    let default = if std::env::args().any(|a| a == "--bench") {
+        50_000
+    } else {
+        300
+    };
     std::env::var("MSTORE_BENCH_QUERY_ENTRIES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(50_000)
+        .unwrap_or(default)
 }
 
 fn store() -> (Store, String) {

@@ -76,8 +76,14 @@ fn conjuncts(f: &Filter) -> Vec<&FilterItem> {
     }
 }
 
-/// Chooses the access path of a selector.
+/// Chooses the access path of a selector (the first of [`plans`], or a scan).
 pub fn plan(sel: &Selector) -> Access {
+    plans(sel).first().copied().unwrap_or(Access::Scan)
+}
+
+/// Every secondary-key access path that applies, most selective kind first; the executor
+/// intersects them. Empty: scan.
+pub fn plans(sel: &Selector) -> Vec<Access> {
     let items = sel.filter.as_ref().map(conjuncts).unwrap_or_default();
     let mut len = (0u64, u64::MAX);
     let mut time = (i64::MIN, i64::MAX);
@@ -126,22 +132,29 @@ pub fn plan(sel: &Selector) -> Access {
             _ => {}
         }
     }
-    if let Some((k, v)) = prio {
-        return Access::Prio(k, v);
-    }
+    let mut out = Vec::new();
     if let Some(s) = status {
-        return Access::Status(s);
+        out.push(Access::Status(s));
+    }
+    if let Some((k, v)) = prio {
+        out.push(Access::Prio(k, v));
     }
     if len != (0, u64::MAX) {
-        return Access::Length(len.0, len.1);
+        out.push(Access::Length(len.0, len.1));
     }
     if time != (i64::MIN, i64::MAX) {
-        return Access::Time(time.0, time.1);
+        out.push(Access::Time(time.0, time.1));
     }
+    // A sequence range alone is a one-pass range read; with a key it only narrows.
     if seq != (0, u32::MAX) {
-        return Access::Seq(seq.0, seq.1);
+        out.push(Access::Seq(seq.0, seq.1));
     }
-    Access::Scan
+    out
+}
+
+fn intersect(a: Vec<u32>, b: &[u32]) -> Vec<u32> {
+    let set: std::collections::HashSet<u32> = b.iter().copied().collect();
+    a.into_iter().filter(|s| set.contains(s)).collect()
 }
 
 /// Candidate sequence numbers of an access path, ascending.
@@ -286,7 +299,8 @@ impl Store {
 
     /// Selects entries of a mailbox (X.413 Selector semantics).
     pub fn select(&self, mailbox_id: &str, sel: &Selector) -> Result<Selected> {
-        let mut access = plan(sel);
+        let all_plans = plans(sel);
+        let mut access = all_plans.first().copied().unwrap_or(Access::Scan);
         // Entries the text index vouches for, and the filter left to check on them.
         let mut vouched: Option<(std::collections::HashSet<u32>, Filter)> = None;
         let mut text_cands = None;
@@ -347,7 +361,17 @@ impl Store {
             }
             let cands = match text_cands {
                 Some(c) => c,
-                None => candidates(&txn, mailbox_id, sel.class, access)?,
+                None => {
+                    let mut c = candidates(&txn, mailbox_id, sel.class, access)?;
+                    for more in all_plans.iter().skip(1) {
+                        if c.is_empty() {
+                            break;
+                        }
+                        let other = candidates(&txn, mailbox_id, sel.class, *more)?;
+                        c = intersect(c, &other);
+                    }
+                    c
+                }
             };
             rows.reserve(cands.len());
             for s in &cands {
@@ -470,6 +494,13 @@ impl Store {
 
     /// X.413 Summarize: count, span and per-value counts of the requested attributes.
     pub fn summarize(&self, mailbox_id: &str, sel: &Selector, attrs: &[Attr]) -> Result<Summary> {
+        if sel.filter.is_none()
+            && sel.range.is_none()
+            && sel.limit.is_none()
+            && attrs.iter().all(|a| *a == Attr::RetrievalStatus)
+        {
+            return self.summarize_from_counters(mailbox_id, sel, !attrs.is_empty());
+        }
         let s = self.select(mailbox_id, sel)?;
         let mut sum = Summary {
             count: s.entries.len() as u64,
@@ -490,6 +521,72 @@ impl Store {
                 }
             }
             sum.values.push((*at, counts.into_iter().collect()));
+        }
+        Ok(sum)
+    }
+
+    /// Summarize of a whole class by retrieval status, from the exact counters: child entries
+    /// (few) are looked up and subtracted when the selector leaves them out.
+    fn summarize_from_counters(
+        &self,
+        mailbox_id: &str,
+        sel: &Selector,
+        by_status: bool,
+    ) -> Result<Summary> {
+        let mut counts = self.counts(mailbox_id, sel.class)?;
+        let span = self.with_db(|db| {
+            let txn = db.begin_read()?;
+            let c = sel.class.code();
+            let mut children = std::collections::HashSet::new();
+            if !sel.child_entries {
+                let parents = txn.open_table(attrs::PARENTS)?;
+                let t = txn.open_table(attrs::ATTRS)?;
+                for item in parents.range((mailbox_id, c, 0u32)..=(mailbox_id, c, u32::MAX))? {
+                    let s = item?.0.value().2;
+                    if let Some(v) = t.get((mailbox_id, c, s))? {
+                        let a: EntryAttrs = index::decode_value(v.value())?;
+                        if let Some(n) = counts.get_mut(usize::from(a.status)) {
+                            *n = n.saturating_sub(1);
+                        }
+                        children.insert(s);
+                    }
+                }
+            }
+            let t = txn.open_table(attrs::ATTRS)?;
+            let mut lo = None;
+            for item in t.range((mailbox_id, c, 0u32)..=(mailbox_id, c, u32::MAX))? {
+                let s = item?.0.value().2;
+                if !children.contains(&s) {
+                    lo = Some(s);
+                    break;
+                }
+            }
+            let mut hi = None;
+            for item in t
+                .range((mailbox_id, c, 0u32)..=(mailbox_id, c, u32::MAX))?
+                .rev()
+            {
+                let s = item?.0.value().2;
+                if !children.contains(&s) {
+                    hi = Some(s);
+                    break;
+                }
+            }
+            Ok(lo.zip(hi))
+        })?;
+        let mut sum = Summary {
+            count: counts.iter().sum(),
+            span,
+            values: Vec::new(),
+        };
+        if by_status {
+            let v: Vec<(Value, u64)> = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, n)| (Value::Int(i as i64), *n))
+                .collect();
+            sum.values.push((Attr::RetrievalStatus, v));
         }
         Ok(sum)
     }

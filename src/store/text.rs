@@ -234,13 +234,25 @@ impl TextIndex {
         let q = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let hits = searcher.search(&q, &DocSetCollector).map_err(terr)?;
-        let mut out = Vec::with_capacity(hits.len());
+        let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for addr in hits {
-            let seg = searcher.segment_reader(addr.segment_ord);
-            let col = seg.fast_fields().u64("seq").map_err(terr)?;
-            if let Some(s) = col.first(addr.doc_id).and_then(|s| u32::try_from(s).ok()) {
-                out.push(s);
-            }
+            by_segment
+                .entry(addr.segment_ord)
+                .or_default()
+                .push(addr.doc_id);
+        }
+        let mut out = Vec::new();
+        for (seg, docs) in by_segment {
+            // One column handle per segment, not per hit.
+            let col = searcher
+                .segment_reader(seg)
+                .fast_fields()
+                .u64("seq")
+                .map_err(terr)?;
+            out.extend(
+                docs.into_iter()
+                    .filter_map(|d| col.first(d).and_then(|s| u32::try_from(s).ok())),
+            );
         }
         out.sort_unstable();
         Ok(Some(out))
