@@ -17,4 +17,5 @@ pub mod ctl;
 pub mod directory;
 pub mod logging;
 pub mod osi;
+pub mod p7;
 pub mod store;

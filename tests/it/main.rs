@@ -8,6 +8,7 @@ mod content;
 mod directory;
 mod ldap;
 mod osi;
+mod p7;
 mod query;
 mod slapd;
 mod store;

@@ -1,0 +1,145 @@
+//! mstored: the message store server (X.413 MS over X.419 P7). Thin main: options,
+//! configuration, logging, store, directory; the service lives in `mstore::p7::service`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use mstore::config::Config;
+use mstore::p7::ops::bind::BindContext;
+use mstore::p7::service::{self, Service};
+use mstore::store::{RealFs, Store, offline};
+
+/// The mstore message store server.
+#[derive(Debug, Parser)]
+#[command(name = "mstored", version)]
+struct Args {
+    /// Configuration file.
+    #[arg(long, value_name = "FILE")]
+    config: PathBuf,
+    /// Data directory (overrides `data-dir`).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Listen address of the first listener (overrides its `address`).
+    #[arg(long, value_name = "HOST:PORT")]
+    listen: Option<SocketAddr>,
+    /// Raise every mailbox's sequence starting point by N before serving.
+    #[arg(long, value_name = "N")]
+    increment: Option<u32>,
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mstored: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(args)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mstored: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let mut config = Config::load(&args.config)?;
+    if let Some(d) = args.data {
+        config.data_dir = d;
+    }
+    if let Some(a) = args.listen {
+        match config.listeners.first_mut() {
+            Some(l) => l.address = a,
+            None => bail!("--listen: the configuration has no listener"),
+        }
+    }
+    mstore::logging::init_with_audit(
+        config.log.format,
+        &config.log.level,
+        config.log.audit_file.as_deref(),
+    )?;
+    // A fresh checkout has no data directory yet: the first run creates it.
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("create {}", config.data_dir.display()))?;
+    if let Some(n) = args.increment {
+        // The offline increment needs an existing store: create it first on a fresh data dir.
+        if !config.data_dir.join("mailboxes").exists() {
+            Store::open(&config.data_dir)?.close()?;
+        }
+        let (done, _) = offline::increment(&RealFs, &config.data_dir, n, None)?;
+        tracing::info!(
+            by = n,
+            mailboxes = done.len(),
+            "sequence numbers incremented"
+        );
+    }
+    let data = config.data_dir.clone();
+    // The store's lock makes a second process on the same data directory fail here.
+    let store = Arc::new(
+        tokio::task::spawn_blocking(move || Store::open(&data))
+            .await?
+            .with_context(|| format!("open the store at {}", config.data_dir.display()))?,
+    );
+    let directory = mstore::directory::from_config(&config)?;
+    tracing::info!(directory = directory.kind(), data = %config.data_dir.display(), "store open");
+    let svc = Arc::new(Service::new(
+        store.clone(),
+        directory,
+        BindContext::from_config(&config),
+    ));
+    let running = service::start(&config, svc.clone()).await?;
+    for a in running.local_addrs() {
+        tracing::info!(address = %a, "P7 listening");
+    }
+    let retention = config.retention.clone();
+    let ager = (!retention.interval.is_zero() && !retention.rules.is_empty()).then(|| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(retention.interval);
+            loop {
+                tick.tick().await;
+                let (s, r) = (store.clone(), retention.clone());
+                let n = tokio::task::spawn_blocking(move || service::apply_retention(&s, &r))
+                    .await
+                    .unwrap_or(0);
+                if n > 0 {
+                    tracing::info!(removed = n, "retention applied");
+                }
+            }
+        })
+    });
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    if let Some(a) = ager {
+        a.abort();
+    }
+    running.shutdown().await;
+    drop(svc);
+    match Arc::try_unwrap(store) {
+        Ok(s) => tokio::task::spawn_blocking(move || s.close()).await??,
+        Err(_) => tracing::warn!("store still in use at shutdown; closed on drop"),
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,443 @@
+//! p7: a P7 (X.413 MS access) client for operators and tests: bind, then Summarize, List,
+//! Fetch or Delete, and release. Tables for people, `--json` for scripts.
+//!
+//! Exit codes: 0 done; 1 store unreachable or protocol failure; 2 bad command line or input;
+//! 3 bind refused (authentication); 4 no such entry (sequence-number-error); 5 any other
+//! X.413 error or reject.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::str::FromStr;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mstore::address::ORAddress;
+use mstore::asn1::oids;
+use mstore::asn1::x413::{self as x, P7Error};
+use mstore::config::Secret;
+use mstore::p7::client::{ClientError, ClientOptions, P7Client};
+use mstore::p7::{Edition, attrs};
+use mstore::store::filter_text;
+use mstore::store::query::{Attr, Filter, FilterItem, Value};
+use rasn::types::ObjectIdentifier;
+use serde_json::json;
+
+#[derive(Debug, Parser)]
+#[command(name = "p7", version, about = "P7 client of an X.400 message store")]
+struct Args {
+    /// The store, HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    server: String,
+    /// Called T-selector (text).
+    #[arg(long, value_name = "T")]
+    tsel: Option<String>,
+    /// The user's O/R address.
+    #[arg(long, value_name = "ORADDR")]
+    user: String,
+    /// File holding the user's password.
+    #[arg(long, value_name = "F")]
+    password_file: PathBuf,
+    /// Application context: ms-access-88 or ms-access-94.
+    #[arg(long, value_enum, default_value = "88")]
+    context: Context,
+    /// Machine-readable output.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Context {
+    #[value(name = "88")]
+    V88,
+    #[value(name = "94")]
+    V94,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Class {
+    Delivery,
+    Submission,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Count the entries (and the new ones).
+    Summarize {
+        /// Entry class.
+        #[arg(long, value_enum, default_value = "delivery")]
+        class: Class,
+    },
+    /// List entries (new ones become listed).
+    List {
+        /// Only new entries.
+        #[arg(long)]
+        new: bool,
+        /// RFC 4515 filter over MS attribute names, e.g. `(priority=urgent)`.
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+        /// Attributes to return (comma-separated names).
+        #[arg(long, value_delimiter = ',')]
+        attrs: Vec<String>,
+        /// Entry class.
+        #[arg(long, value_enum, default_value = "delivery")]
+        class: Class,
+    },
+    /// Fetch one entry (it becomes processed).
+    Fetch {
+        /// Sequence number.
+        seq: u32,
+        /// Write the content (BER) to this file.
+        #[arg(long, conflicts_with = "text")]
+        out: Option<PathBuf>,
+        /// Print the text body.
+        #[arg(long)]
+        text: bool,
+    },
+    /// Delete entries.
+    Delete {
+        /// Sequence numbers.
+        #[arg(required = true)]
+        seqs: Vec<u32>,
+    },
+}
+
+/// A failure and its exit code.
+struct Failure(u8, String);
+
+impl From<ClientError> for Failure {
+    fn from(e: ClientError) -> Self {
+        let code = match &e {
+            ClientError::Authentication | ClientError::BindRefused(_) => 3,
+            ClientError::Operation(P7Error::SequenceNumber(_)) => 4,
+            ClientError::Operation(_) | ClientError::Rejected(_) => 5,
+            _ => 1,
+        };
+        Failure(code, e.to_string())
+    }
+}
+
+fn input(msg: impl Into<String>) -> Failure {
+    Failure(2, msg.into())
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("p7: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match rt.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(code, msg)) => {
+            eprintln!("p7: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn class_of(c: Class) -> Option<x::EntryClass> {
+    match c {
+        Class::Delivery => None,
+        Class::Submission => Some(x::EntryClass::SUBMISSION),
+    }
+}
+
+async fn run(args: Args) -> Result<(), Failure> {
+    let user = ORAddress::from_str(&args.user)
+        .map_err(|e| input(format!("--user: not an O/R address: {e}")))?;
+    let password = Secret::read_password_file(&args.password_file)
+        .map_err(|e| input(format!("--password-file: {e}")))?;
+    // Check the command's own input before connecting.
+    let filter = match &args.command {
+        Command::List { new, filter, .. } => {
+            let mut parts = Vec::new();
+            if let Some(f) = filter {
+                parts.push(filter_text::parse(f).map_err(|e| input(format!("--filter: {e}")))?);
+            }
+            if *new {
+                parts.push(Filter::Item(FilterItem::Equality(
+                    Attr::RetrievalStatus,
+                    Value::Int(0),
+                )));
+            }
+            match parts.len() {
+                0 => None,
+                1 => parts.pop(),
+                _ => Some(Filter::And(parts)),
+            }
+            .map(|f| attrs::filter_to_x413(&f))
+            .transpose()
+            .map_err(|e| input(format!("--filter: {e}")))?
+        }
+        _ => None,
+    };
+    let opts = ClientOptions {
+        address: args.server.clone(),
+        tsel: args.tsel.as_ref().map(|t| t.as_bytes().to_vec()),
+        user,
+        directory_name: None,
+        password: password.expose().to_vec(),
+        edition: match args.context {
+            Context::V88 => Edition::V88,
+            Context::V94 => Edition::V94,
+        },
+        configuration_request: true,
+        fetch_restrictions: None,
+        settings: mstore::assoc::Settings::default(),
+    };
+    let client = P7Client::connect(&opts).await?;
+    let r = command(&client, &args, filter).await;
+    let released = client.release().await;
+    r?;
+    released.map_err(Failure::from)
+}
+
+async fn command(c: &P7Client, args: &Args, filter: Option<x::Filter>) -> Result<(), Failure> {
+    match &args.command {
+        Command::Summarize { class } => {
+            let mut all = x::SummarizeArgument::new(x::Selector::default());
+            all.entry_class = class_of(*class);
+            let total = c.summarize(&all).await?;
+            let mut new =
+                x::SummarizeArgument::new(x::Selector::default().with_filter(x::Filter::equality(
+                    ObjectIdentifier::from(oids::ID_ATT_RETRIEVAL_STATUS),
+                    x::value::integer(0),
+                )));
+            new.entry_class = class_of(*class);
+            let fresh = c.summarize(&new).await?;
+            let span = total.span.map(|s| (s.lowest, s.highest));
+            if args.json {
+                println!(
+                    "{}",
+                    json!({
+                        "count": total.count,
+                        "new": fresh.count,
+                        "lowest": span.map(|s| s.0),
+                        "highest": span.map(|s| s.1),
+                    })
+                );
+            } else {
+                match span {
+                    Some((l, h)) => println!(
+                        "{} entries ({} new), sequence numbers {l}..{h}",
+                        total.count, fresh.count
+                    ),
+                    None => println!("0 entries"),
+                }
+            }
+        }
+        Command::List {
+            attrs: names,
+            class,
+            ..
+        } => {
+            let sel = x::Selector {
+                filter,
+                ..Default::default()
+            };
+            let mut a = x::ListArgument::new(sel);
+            a.entry_class = class_of(*class);
+            if !names.is_empty() {
+                let mut s = Vec::new();
+                for n in names {
+                    let t = Attr::from_name(n)
+                        .and_then(attrs::oid_of)
+                        .map(ObjectIdentifier::from)
+                        .or_else(|| oids::ms_attribute_by_name(n).map(ObjectIdentifier::from))
+                        .ok_or_else(|| input(format!("--attrs: unknown attribute `{n}`")))?;
+                    s.push(x::AttributeSelection::all(t));
+                }
+                a.requested_attributes = Some(s.into());
+            }
+            // The store caps one List (max-list-entries) and says where it stopped: go on
+            // from there until everything selected has been listed.
+            let mut entries = Vec::new();
+            loop {
+                let r = c.list(&a).await?;
+                entries.extend(r.requested.unwrap_or_default());
+                match r.next {
+                    Some(n) => {
+                        a.selector.range = Some(x::Range::SequenceNumberRange(x::NumberRange {
+                            from: Some(n),
+                            to: None,
+                        }))
+                    }
+                    None => break,
+                }
+            }
+            if args.json {
+                let v: Vec<_> = entries.iter().map(entry_json).collect();
+                println!("{}", json!({ "entries": v }));
+            } else {
+                print_table(&entries);
+            }
+        }
+        Command::Fetch { seq, out, text } => {
+            let r = c.fetch(&x::FetchArgument::precise(*seq)).await?;
+            let e = r
+                .entry_information
+                .ok_or_else(|| Failure(1, "the store returned no entry".into()))?;
+            let content = e
+                .attribute(oids::ID_ATT_CONTENT)
+                .and_then(|a| a.first())
+                .and_then(|v| rasn::ber::decode::<rasn::types::OctetString>(v.as_bytes()).ok())
+                .map(|o| o.to_vec());
+            if let Some(path) = out {
+                let bytes = content
+                    .clone()
+                    .ok_or_else(|| Failure(1, "no content returned".into()))?;
+                std::fs::write(path, &bytes)
+                    .map_err(|err| Failure(1, format!("{}: {err}", path.display())))?;
+            }
+            if *text {
+                let bytes = content.unwrap_or_default();
+                let (m, _) =
+                    mstore::content::extract(None, &bytes, mstore::content::ContentKind::Auto);
+                println!("{}", m.text);
+            } else if args.json {
+                println!("{}", entry_json(&e));
+            } else if out.is_none() {
+                print_table(std::slice::from_ref(&e));
+            }
+        }
+        Command::Delete { seqs } => {
+            let r = c
+                .delete(&x::DeleteArgument::sequence_numbers(seqs.iter().copied()))
+                .await?;
+            let deleted = match r {
+                x::DeleteResult::DeleteResult94(d) => d.entries_deleted.unwrap_or_default(),
+                x::DeleteResult::DeleteResult88(()) => seqs.clone(),
+            };
+            if args.json {
+                println!("{}", json!({ "deleted": deleted }));
+            } else {
+                let list: Vec<String> = deleted.iter().map(u32::to_string).collect();
+                println!("deleted {}", list.join(" "));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The attributes of an entry as (name, display value) pairs.
+fn entry_values(e: &x::EntryInformation) -> Vec<(String, Vec<Value>)> {
+    let mut out = Vec::new();
+    for a in e.attributes.iter().flat_map(|s| s.iter()) {
+        let Some(attr) = attrs::attr_of(&a.attribute_type) else {
+            continue;
+        };
+        let vals = a
+            .attribute_values
+            .iter()
+            .filter_map(|v| attrs::decode_value(attr, v))
+            .collect();
+        out.push((attr.name().to_string(), vals));
+    }
+    out
+}
+
+fn show(attr: &str, v: &Value) -> String {
+    let a = Attr::from_name(attr);
+    match (a, v) {
+        (Some(Attr::CreationTime), Value::Int(ms)) => {
+            rasn::types::UtcTime::from_timestamp_millis(*ms)
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_else(|| ms.to_string())
+        }
+        (Some(a), Value::Int(n)) => a
+            .named_values()
+            .iter()
+            .find(|(_, k)| k == n)
+            .map(|(name, _)| name.to_string())
+            .unwrap_or_else(|| n.to_string()),
+        (_, v) => v.to_string(),
+    }
+}
+
+fn entry_json(e: &x::EntryInformation) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    m.insert("sequence-number".into(), json!(e.sequence_number));
+    for (name, vals) in entry_values(e) {
+        let shown: Vec<serde_json::Value> = vals
+            .iter()
+            .map(|v| match (Attr::from_name(&name), v) {
+                (
+                    Some(Attr::SequenceNumber | Attr::ContentLength | Attr::ChildSequenceNumbers),
+                    Value::Int(n),
+                ) => {
+                    json!(n)
+                }
+                _ => json!(show(&name, v)),
+            })
+            .collect();
+        let v = if shown.len() == 1
+            && Attr::from_name(&name).is_some_and(|a| !attrs::multi_valued(a))
+        {
+            shown.into_iter().next().unwrap_or(serde_json::Value::Null)
+        } else {
+            serde_json::Value::Array(shown)
+        };
+        m.insert(name, v);
+    }
+    serde_json::Value::Object(m)
+}
+
+fn print_table(entries: &[x::EntryInformation]) {
+    let cols = [
+        ("SEQ", "sequence-number"),
+        ("STATUS", "retrieval-status"),
+        ("PRIORITY", "priority"),
+        ("LENGTH", "content-length"),
+        ("CREATED", "creation-time"),
+        ("ORIGINATOR", "originator-name"),
+        ("SUBJECT", "subject"),
+    ];
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let vals = entry_values(e);
+            cols.iter()
+                .map(|(_, name)| {
+                    if *name == "sequence-number" {
+                        return e.sequence_number.to_string();
+                    }
+                    vals.iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(n, v)| v.iter().map(|x| show(n, x)).collect::<Vec<_>>().join(" "))
+                        .unwrap_or_else(|| "-".into())
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, (h, _))| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|s| s.chars().count())
+                .chain([h.len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<String>| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        println!("{}", parts.join("  ").trim_end());
+    };
+    line(cols.iter().map(|(h, _)| h.to_string()).collect());
+    for r in rows {
+        line(r);
+    }
+}

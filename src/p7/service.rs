@@ -1,0 +1,230 @@
+//! The P7 service (X.419 ms-access-88 and ms-access-94, the MS as responder): listeners from
+//! the configuration, MS-Bind answered through the directory, each invoked operation run on
+//! the store in a blocking task and answered, UNBIND audited when the association ends, and a
+//! graceful shutdown (STYLE.md: mini-redis `server.rs`).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::ops::bind::{BindContext, bind, bind_error};
+use super::{Edition, OpOutcome, Session, audit};
+use crate::asn1::x413::BindProblem;
+use crate::assoc::server::{IncomingBind, Server};
+use crate::assoc::{AppContext, AssocError, Association, EndReason, Event, Settings};
+use crate::config::{Config, Protocol};
+use crate::directory::Directory;
+use crate::osi::rose::{self, Code};
+use crate::store::Store;
+
+/// What every association of the service shares.
+#[derive(Debug)]
+pub struct Service {
+    /// The store.
+    pub store: Arc<Store>,
+    /// Who may bind.
+    pub directory: Arc<dyn Directory>,
+    /// Identity and limits.
+    pub bind: BindContext,
+    /// Associations bound per mailbox (max-associations-per-user).
+    bound: Mutex<HashMap<String, u32>>,
+}
+
+impl Service {
+    /// A service over `store`, binding users through `directory`.
+    pub fn new(store: Arc<Store>, directory: Arc<dyn Directory>, bind: BindContext) -> Self {
+        Service {
+            store,
+            directory,
+            bind,
+            bound: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one more association for `mailbox`, unless it already has the maximum.
+    fn admit(&self, mailbox: &str) -> bool {
+        let mut m = self.bound.lock().unwrap_or_else(|p| p.into_inner());
+        let n = m.entry(mailbox.to_string()).or_insert(0);
+        if *n >= self.bind.limits.max_associations_per_user {
+            return false;
+        }
+        *n += 1;
+        true
+    }
+
+    fn leave(&self, mailbox: &str) {
+        let mut m = self.bound.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = m.get_mut(mailbox) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                m.remove(mailbox);
+            }
+        }
+    }
+}
+
+/// The P7 listeners of a running service.
+#[derive(Debug)]
+pub struct Running {
+    addrs: Vec<SocketAddr>,
+    shutdown: watch::Sender<bool>,
+    loops: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// The addresses actually bound (one per P7 listener).
+    pub fn local_addrs(&self) -> &[SocketAddr] {
+        &self.addrs
+    }
+
+    /// Stops accepting, lets in-flight operations finish (up to the shutdown timeout), ends
+    /// the associations and waits for every connection task.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        for l in self.loops {
+            let _ = l.await;
+        }
+    }
+}
+
+/// Starts the P7 listeners `config` names (listeners with protocol `p7`).
+pub async fn start(config: &Config, service: Arc<Service>) -> Result<Running, AssocError> {
+    let settings = Settings::from_config(config);
+    let (tx, rx) = watch::channel(false);
+    let mut addrs = Vec::new();
+    let mut loops = Vec::new();
+    for l in config
+        .listeners
+        .iter()
+        .filter(|l| l.protocols.contains(&Protocol::P7))
+    {
+        let server = Server::bind(
+            l.address,
+            vec![AppContext::MsAccess88, AppContext::MsAccess94],
+            settings.clone(),
+        )
+        .await?;
+        addrs.push(server.local_addr());
+        loops.push(tokio::spawn(accept_loop(
+            server,
+            service.clone(),
+            rx.clone(),
+        )));
+    }
+    Ok(Running {
+        addrs,
+        shutdown: tx,
+        loops,
+    })
+}
+
+async fn accept_loop(
+    mut server: Server,
+    service: Arc<Service>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut serving = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            inc = server.accept() => match inc {
+                Some(inc) => {
+                    serving.spawn(serve(inc, service.clone()));
+                }
+                None => break,
+            },
+            // Reap finished associations so the set stays small.
+            Some(_) = serving.join_next(), if !serving.is_empty() => {}
+            _ = shutdown.changed() => break,
+        }
+    }
+    // The server lets operations in flight finish, then ends every association; each serving
+    // task then writes its UNBIND record and lets go of the store.
+    server.shutdown().await;
+    while serving.join_next().await.is_some() {}
+}
+
+/// Binds one incoming association and serves it to the end.
+pub async fn serve(inc: IncomingBind, service: Arc<Service>) {
+    let Some(edition) = Edition::of(inc.info().application_context) else {
+        inc.reject(bind_error(BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION));
+        return;
+    };
+    let peer = inc.info().peer;
+    let arg = inc.bind().ber.clone();
+    let s = service.clone();
+    let outcome =
+        tokio::task::spawn_blocking(move || bind(&s.bind, &s.directory, edition, &arg)).await;
+    let (session, result) = match outcome {
+        Ok(Ok(x)) => x,
+        Ok(Err(error)) => {
+            inc.reject(error);
+            return;
+        }
+        Err(e) => {
+            tracing::error!(%peer, "bind task failed: {e}");
+            inc.reject(bind_error(BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION));
+            return;
+        }
+    };
+    if !service.admit(&session.mailbox_id) {
+        tracing::warn!(%peer, user = %session.uaname, "bind refused: max-associations-per-user reached");
+        session.audit("BIND-REFUSED", "reason=max-associations-per-user");
+        inc.reject(bind_error(BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION));
+        return;
+    }
+    tracing::info!(%peer, user = %session.uaname, ?edition, "bound");
+    let assoc = inc.accept(result);
+    let mailbox = session.mailbox_id.clone();
+    run_association(assoc, Arc::new(session), service.clone()).await;
+    service.leave(&mailbox);
+}
+
+async fn run_association(mut assoc: Association, session: Arc<Session>, service: Arc<Service>) {
+    while let Some(ev) = assoc.next_event().await {
+        match ev {
+            Event::Invoke(inv) => {
+                let (s, store) = (session.clone(), service.store.clone());
+                let op = inv.operation;
+                let arg = inv.argument.clone();
+                let r =
+                    tokio::task::spawn_blocking(move || s.handle(&store, op, arg.as_deref())).await;
+                match r {
+                    Ok(OpOutcome::Result(b)) => inv.result(Some(b)),
+                    Ok(OpOutcome::Error(e)) => {
+                        let p = e.encode_parameter().ok().map(Bytes::from);
+                        inv.error(Code::Local(e.code()), p);
+                    }
+                    Ok(OpOutcome::Mistyped) => inv.reject(rose::problem::MISTYPED_ARGUMENT),
+                    // A panicked operation: the invoke is dropped, which rejects it.
+                    Err(e) => tracing::error!("operation task failed: {e}"),
+                }
+            }
+            Event::End(why) => {
+                let how = match why {
+                    EndReason::Released { .. } => "release",
+                    _ => "abort",
+                };
+                session.audit(
+                    "UNBIND",
+                    &format!("how={how} reason={}", audit::quote(&why.to_string())),
+                );
+            }
+        }
+    }
+}
+
+/// Applies the configured retention rules once (DESIGN.md §6 ageing, through the store's
+/// [`Store::age`], which logs each entry it deletes). Returns how many entries were removed.
+pub fn apply_retention(store: &Store, retention: &crate::config::Retention) -> u64 {
+    match store.age(&retention.rules) {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!("retention failed: {e}");
+            0
+        }
+    }
+}

@@ -1,0 +1,999 @@
+//! P7 service end to end (issue 8): mstored's service and the `p7` client over loopback TCP,
+//! with the store preloaded through the storage API — every operation and every X.413 error on
+//! both application contexts, one user never reaching another's entries, and tshark
+//! dissecting what `p7` and the service exchange.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use mstore::address::ORAddress;
+use mstore::asn1::oids;
+use mstore::asn1::x413::{self as x, P7Error};
+use mstore::assoc::Operation;
+use mstore::config::Config;
+use mstore::directory::{EmbeddedDirectory, NewUser};
+use mstore::p7::client::{ClientError, ClientOptions, P7Client};
+use mstore::p7::ops::bind::BindContext;
+use mstore::p7::service::{self, Running, Service};
+use mstore::p7::{Edition, attrs};
+use mstore::store::query::{Attr, Value};
+use mstore::store::{MailboxName, Store};
+use rasn::types::ObjectIdentifier;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const ALICE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
+const BOB: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZY";
+const STORE_PW: &str = "store-secret";
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("config/examples")
+}
+
+fn example(name: &str) -> (Vec<u8>, Vec<u8>) {
+    let d = examples();
+    (
+        std::fs::read(d.join(format!("{name}.delivery.ber"))).unwrap(),
+        std::fs::read(d.join(format!("{name}.content.ber"))).unwrap(),
+    )
+}
+
+fn addr(s: &str) -> ORAddress {
+    ORAddress::from_str(s).unwrap()
+}
+
+/// Writes a configuration (embedded directory with Alice "pw-a" and Bob "pw-b") into `dir`.
+fn write_config(dir: &Path, listen: &str, extra_limits: &str) -> PathBuf {
+    std::fs::write(dir.join("store-password"), STORE_PW).unwrap();
+    let text = format!(
+        r#"data-dir = "data"
+[[listeners]]
+address = "{listen}"
+t-selector = "3001"
+protocols = ["p7"]
+[limits]
+max-filter-items = 4
+{extra_limits}
+[store]
+name = "mstore"
+or-address = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZMSX"
+password-file = "store-password"
+[directory]
+kind = "embedded"
+file = "directory.toml"
+[log]
+audit-file = "audit.log"
+"#
+    );
+    let path = dir.join("mstore.toml");
+    std::fs::write(&path, text).unwrap();
+    let d = EmbeddedDirectory::open_or_create(dir.join("directory.toml")).unwrap();
+    d.add_users(&[NewUser::new(addr(ALICE))], b"pw-a").unwrap();
+    let mut bob = NewUser::new(addr(BOB));
+    bob.dn = Some("cn=Bob,o=Example".into());
+    d.add_users(&[bob], b"pw-b").unwrap();
+    path
+}
+
+/// Alice gets ipm, amhs-basic, p772 (sequence numbers 1, 2, 3); Bob gets ipm (1).
+fn preload(store: &Store) -> Vec<Vec<u8>> {
+    let mut contents = Vec::new();
+    for name in ["ipm", "amhs-basic", "p772"] {
+        let (env, content) = example(name);
+        store
+            .deliver(&MailboxName::from(&addr(ALICE)), &env, &content)
+            .unwrap();
+        contents.push(content);
+    }
+    let (env, content) = example("ipm");
+    store
+        .deliver(&MailboxName::from(&addr(BOB)), &env, &content)
+        .unwrap();
+    contents
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    addr: SocketAddr,
+    running: Running,
+    contents: Vec<Vec<u8>>,
+}
+
+async fn start() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), "127.0.0.1:0", "max-associations-per-user = 2");
+    let config = Config::load(&path).unwrap();
+    let store = Arc::new(Store::open(&config.data_dir).unwrap());
+    let contents = preload(&store);
+    let svc = Arc::new(Service::new(
+        store,
+        mstore::directory::from_config(&config).unwrap(),
+        BindContext::from_config(&config),
+    ));
+    let running = service::start(&config, svc).await.unwrap();
+    let addr = running.local_addrs()[0];
+    Fixture {
+        _dir: dir,
+        addr,
+        running,
+        contents,
+    }
+}
+
+fn opts(addr: SocketAddr, user: &str, pw: &[u8], edition: Edition) -> ClientOptions {
+    let mut o = ClientOptions::new(addr.to_string(), self::addr(user), pw);
+    o.edition = edition;
+    o
+}
+
+async fn alice(f: &Fixture, e: Edition) -> P7Client {
+    P7Client::connect(&opts(f.addr, ALICE, b"pw-a", e))
+        .await
+        .unwrap()
+}
+
+fn op_error(r: Result<impl std::fmt::Debug, ClientError>) -> P7Error {
+    match r {
+        Err(ClientError::Operation(e)) => e,
+        other => panic!("expected an X.413 error, got {other:?}"),
+    }
+}
+
+fn status_new() -> x::Filter {
+    x::Filter::equality(
+        ObjectIdentifier::from(oids::ID_ATT_RETRIEVAL_STATUS),
+        x::value::integer(0),
+    )
+}
+
+fn attr_value(e: &x::EntryInformation, a: Attr) -> Option<Value> {
+    let at = e.attribute(attrs::oid_of(a).unwrap())?;
+    attrs::decode_value(a, at.first()?)
+}
+
+#[tokio::test]
+async fn bind_answers_credentials_configuration_and_refuses_wrong_passwords() {
+    let f = start().await;
+    for e in [Edition::V88, Edition::V94] {
+        let c = alice(&f, e).await;
+        let r = &c.bind_result;
+        assert_eq!(
+            r.responder_credentials,
+            mstore::asn1::x411::Credentials::Simple(mstore::asn1::x411::Password::OctetString(
+                STORE_PW.as_bytes().to_vec().into()
+            ))
+        );
+        let types = r.available_attribute_types.as_ref().unwrap();
+        assert!(types.iter().any(|t| **t == *oids::ID_ATT_SEQUENCE_NUMBER));
+        assert!(types.iter().any(|t| **t == *oids::ID_ATT_CONTENT));
+        assert!(r.content_types_supported.is_some());
+        assert_eq!(r.entry_classes_supported.is_some(), e == Edition::V94);
+        c.release().await.unwrap();
+
+        let wrong = P7Client::connect(&opts(f.addr, ALICE, b"nope", e)).await;
+        assert!(
+            matches!(wrong, Err(ClientError::Authentication)),
+            "{wrong:?}"
+        );
+        assert!(wrong.unwrap_err().to_string().contains("authentication"));
+        let unknown = P7Client::connect(&opts(
+            f.addr,
+            "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=NOBODYXX",
+            b"pw-a",
+            e,
+        ))
+        .await;
+        assert!(matches!(unknown, Err(ClientError::Authentication)));
+    }
+    f.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn summarize_list_fetch_delete_on_both_contexts() {
+    for e in [Edition::V88, Edition::V94] {
+        let f = start().await;
+        let c = alice(&f, e).await;
+        // Summarize: everything, and the new ones, with per-value counts of priority.
+        let mut all = x::SummarizeArgument::new(x::Selector::default());
+        all.summary_requests = Some(vec![ObjectIdentifier::from(oids::ID_ATT_RETRIEVAL_STATUS)]);
+        let s = c.summarize(&all).await.unwrap();
+        assert_eq!(s.count, 3);
+        assert_eq!(
+            s.span,
+            Some(x::Span {
+                lowest: 1,
+                highest: 3
+            })
+        );
+        let sums = s.summaries.unwrap();
+        let present = sums[0].present.as_ref().unwrap();
+        assert_eq!(present.len(), 1);
+        assert_eq!(present.iter().next().unwrap().count, 3);
+
+        // List the new ones: three, with the default attributes; then none.
+        let list_new = x::ListArgument::new(x::Selector::default().with_filter(status_new()));
+        let r = c.list(&list_new).await.unwrap();
+        let entries = r.requested.unwrap();
+        assert_eq!(
+            entries
+                .iter()
+                .map(|e| e.sequence_number)
+                .collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert!(attr_value(&entries[0], Attr::Subject).is_some());
+        assert!(attr_value(&entries[0], Attr::MessageDeliveryIdentifier).is_some());
+        assert!(attr_value(&entries[0], Attr::OriginatorName).is_some());
+        assert_eq!(
+            attr_value(&entries[0], Attr::RetrievalStatus),
+            Some(Value::Int(0))
+        );
+        assert!(c.list(&list_new).await.unwrap().requested.is_none());
+        let new_now = c
+            .summarize(&x::SummarizeArgument::new(
+                x::Selector::default().with_filter(status_new()),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(new_now.count, 0);
+
+        // List with a limit reports where to go on.
+        let r = c
+            .list(&x::ListArgument::new(x::Selector::default().with_limit(2)))
+            .await
+            .unwrap();
+        assert_eq!(r.requested.unwrap().len(), 2);
+        assert_eq!(r.next, Some(3));
+
+        // Requested attributes: only those asked for.
+        let mut a = x::ListArgument::new(x::Selector::sequence_numbers(Some(2), Some(2)));
+        a.requested_attributes = Some(
+            vec![x::AttributeSelection::all(ObjectIdentifier::from(
+                oids::ID_ATT_CONTENT_LENGTH,
+            ))]
+            .into(),
+        );
+        let r = c.list(&a).await.unwrap().requested.unwrap();
+        assert_eq!(r[0].attributes.as_ref().unwrap().len(), 1);
+        assert_eq!(
+            attr_value(&r[0], Attr::ContentLength),
+            Some(Value::Int(f.contents[1].len() as i64))
+        );
+
+        // Fetch precise: the content as delivered; the entry becomes processed.
+        let r = c.fetch(&x::FetchArgument::precise(2)).await.unwrap();
+        let info = r.entry_information.unwrap();
+        let content = info
+            .attribute(oids::ID_ATT_CONTENT)
+            .unwrap()
+            .first()
+            .unwrap();
+        let octets: rasn::types::OctetString = rasn::ber::decode(content.as_bytes()).unwrap();
+        assert_eq!(octets.to_vec(), f.contents[1]);
+        let processed = c
+            .summarize(&x::SummarizeArgument::new(
+                x::Selector::default().with_filter(x::Filter::equality(
+                    ObjectIdentifier::from(oids::ID_ATT_RETRIEVAL_STATUS),
+                    x::value::integer(2),
+                )),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(processed.count, 1);
+        assert_eq!(processed.span.unwrap().lowest, 2);
+
+        // Fetch by selector: the first selected, with the others listed.
+        let r = c
+            .fetch(&x::FetchArgument {
+                entry_class: None,
+                item: x::FetchItem::Search(x::Selector::sequence_numbers(Some(2), None)),
+                requested_attributes: None,
+                fetch_extensions: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(r.entry_information.unwrap().sequence_number, 2);
+        assert_eq!(r.list, Some(vec![2, 3]));
+
+        // Delete by number: NULL on 1988, entries-deleted on 1994.
+        let r = c
+            .delete(&x::DeleteArgument::sequence_numbers([1]))
+            .await
+            .unwrap();
+        match e {
+            Edition::V88 => assert_eq!(r, x::DeleteResult::DeleteResult88(())),
+            Edition::V94 => assert_eq!(
+                r,
+                x::DeleteResult::DeleteResult94(x::DeleteResult94 {
+                    entries_deleted: Some(vec![1]),
+                    delete_result_extensions: None
+                })
+            ),
+        }
+        // Delete by selector.
+        let r = c
+            .delete(&x::DeleteArgument {
+                entry_class: None,
+                items: x::DeleteItems::Selector(x::Selector::sequence_numbers(Some(3), Some(3))),
+                delete_extensions: None,
+            })
+            .await
+            .unwrap();
+        if let x::DeleteResult::DeleteResult94(d) = r {
+            assert_eq!(d.entries_deleted, Some(vec![3]));
+        }
+        let s = c
+            .summarize(&x::SummarizeArgument::new(x::Selector::default()))
+            .await
+            .unwrap();
+        assert_eq!((s.count, s.span.map(|s| s.lowest)), (1, Some(2)));
+        c.release().await.unwrap();
+        f.running.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn every_error_on_both_contexts() {
+    let f = start().await;
+    for e in [Edition::V88, Edition::V94] {
+        let c = alice(&f, e).await;
+        // sequence-number-error: fetch and delete of an entry that does not exist.
+        let err = op_error(c.fetch(&x::FetchArgument::precise(99)).await);
+        assert_eq!(
+            err,
+            P7Error::SequenceNumber(x::SequenceNumberErrorParameter::no_such_entry([99]))
+        );
+        let err = op_error(
+            c.delete(&x::DeleteArgument::sequence_numbers([2, 98]))
+                .await,
+        );
+        assert_eq!(
+            err,
+            P7Error::SequenceNumber(x::SequenceNumberErrorParameter::no_such_entry([98]))
+        );
+        // …and nothing was deleted.
+        assert_eq!(
+            c.summarize(&x::SummarizeArgument::new(x::Selector::default()))
+                .await
+                .unwrap()
+                .count,
+            3
+        );
+
+        // range-error on 1988, invalid-parameters on 1994 (which has no range-error).
+        let reversed = x::ListArgument::new(x::Selector::sequence_numbers(Some(3), Some(1)));
+        let err = op_error(c.list(&reversed).await);
+        match e {
+            Edition::V88 => assert_eq!(
+                err,
+                P7Error::Range(x::RangeErrorParameter {
+                    problem: x::RangeProblem::REVERSED
+                })
+            ),
+            Edition::V94 => assert_eq!(err, P7Error::InvalidParameters),
+        }
+
+        // attribute-error: unknown attribute type in a filter and in summary-requests.
+        let unknown = ObjectIdentifier::new(vec![1, 2, 3, 4]).unwrap();
+        let err = op_error(
+            c.list(&x::ListArgument::new(
+                x::Selector::default().with_filter(x::Filter::present(unknown.clone())),
+            ))
+            .await,
+        );
+        assert!(matches!(&err, P7Error::Attribute(p)
+            if p.problems.iter().next().unwrap().problem == x::AttributeProblem::UNAVAILABLE_ATTRIBUTE_TYPE));
+        let mut s = x::SummarizeArgument::new(x::Selector::default());
+        s.summary_requests = Some(vec![unknown]);
+        assert!(matches!(
+            op_error(c.summarize(&s).await),
+            P7Error::Attribute(_)
+        ));
+
+        // invalid-parameters: a limit of zero; an empty sequence-number set.
+        let err = op_error(
+            c.list(&x::ListArgument::new(x::Selector::default().with_limit(0)))
+                .await,
+        );
+        assert_eq!(err, P7Error::InvalidParameters);
+        let err = op_error(
+            c.delete(&x::DeleteArgument::sequence_numbers(std::iter::empty()))
+                .await,
+        );
+        assert_eq!(err, P7Error::InvalidParameters);
+
+        // service-error: a filter larger than the configured max-filter-items (4).
+        let big = x::Filter::And((0..5).map(|_| status_new()).collect());
+        let err = op_error(
+            c.list(&x::ListArgument::new(
+                x::Selector::default().with_filter(big),
+            ))
+            .await,
+        );
+        assert!(
+            matches!(err, P7Error::Service(p) if p.problem == x::ServiceProblem::UNWILLING_TO_PERFORM)
+        );
+
+        // Entry classes: submission exists only in 1994; an unknown class is entry-class-error
+        // there and invalid-parameters in 1988.
+        let mut a = x::SummarizeArgument::new(x::Selector::default());
+        a.entry_class = Some(x::EntryClass::SUBMISSION);
+        match e {
+            Edition::V88 => assert_eq!(op_error(c.summarize(&a).await), P7Error::InvalidParameters),
+            Edition::V94 => assert_eq!(c.summarize(&a).await.unwrap().count, 0),
+        }
+        a.entry_class = Some(x::EntryClass::DRAFT);
+        match e {
+            Edition::V88 => assert_eq!(op_error(c.summarize(&a).await), P7Error::InvalidParameters),
+            Edition::V94 => assert!(matches!(
+                op_error(c.summarize(&a).await),
+                P7Error::EntryClass(_)
+            )),
+        }
+
+        // A mistyped argument is rejected, and the association goes on.
+        let r = c
+            .invoke_raw(Operation::List, Bytes::from_static(&[0x02, 0x01, 0x05]))
+            .await;
+        assert!(matches!(r, Err(ClientError::Rejected(_))), "{r:?}");
+        assert_eq!(
+            c.summarize(&x::SummarizeArgument::new(x::Selector::default()))
+                .await
+                .unwrap()
+                .count,
+            3
+        );
+        c.release().await.unwrap();
+
+        // fetch-restriction-error: content longer than the bind allows, unless overridden.
+        let mut o = opts(f.addr, ALICE, b"pw-a", e);
+        o.fetch_restrictions = Some(x::Restrictions {
+            allowed_content_types: None,
+            allowed_eits: None,
+            maximum_attribute_length: Some(10),
+        });
+        let c = P7Client::connect(&o).await.unwrap();
+        let err = op_error(c.fetch(&x::FetchArgument::precise(1)).await);
+        assert!(matches!(err, P7Error::FetchRestriction(_)), "{err:?}");
+        let mut over = x::Selector::sequence_numbers(Some(1), Some(1));
+        let mut bits = rasn::types::BitString::repeat(false, 3);
+        bits.set(2, true);
+        over.r#override = Some(bits);
+        let r = c
+            .fetch(&x::FetchArgument {
+                entry_class: None,
+                item: x::FetchItem::Search(over),
+                requested_attributes: None,
+                fetch_extensions: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(r.entry_information.unwrap().sequence_number, 1);
+        c.release().await.unwrap();
+    }
+    f.running.shutdown().await;
+}
+
+/// X.501 Name BER of `o=<o>, cn=<cn>` (RDNSequence, most significant first).
+fn x501_name(o: &str, cn: &str) -> Vec<u8> {
+    let atv = |arcs: &[u8], v: &str| {
+        let mut b = attrs::tlv(0x06, arcs);
+        b.extend(attrs::tlv(0x13, v.as_bytes()));
+        attrs::tlv(0x31, &attrs::tlv(0x30, &b))
+    };
+    let mut rdns = atv(&[0x55, 0x04, 0x0a], o);
+    rdns.extend(atv(&[0x55, 0x04, 0x03], cn));
+    attrs::tlv(0x30, &rdns)
+}
+
+#[tokio::test]
+async fn bind_by_directory_name() {
+    let f = start().await;
+    // The DN alone names Bob.
+    let mut o = opts(f.addr, BOB, b"pw-b", Edition::V88);
+    o.user = ORAddress::default();
+    o.directory_name = Some(x501_name("Example", "Bob"));
+    let c = P7Client::connect(&o).await.unwrap();
+    let s = c
+        .summarize(&x::SummarizeArgument::new(x::Selector::default()))
+        .await
+        .unwrap();
+    assert_eq!(s.count, 1);
+    c.release().await.unwrap();
+    // Address and DN together must name the same entry.
+    let mut o = opts(f.addr, BOB, b"pw-b", Edition::V94);
+    o.directory_name = Some(x501_name("Example", "Robert"));
+    let r = P7Client::connect(&o).await;
+    assert!(matches!(r, Err(ClientError::Authentication)), "{r:?}");
+    f.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn associations_per_user_are_bounded() {
+    let f = start().await;
+    let a = alice(&f, Edition::V88).await;
+    let b = alice(&f, Edition::V94).await;
+    let third = P7Client::connect(&opts(f.addr, ALICE, b"pw-a", Edition::V88)).await;
+    assert!(
+        matches!(third, Err(ClientError::BindRefused(_))),
+        "{third:?}"
+    );
+    // Another user is not affected, and a released slot is free again.
+    let bob = P7Client::connect(&opts(f.addr, BOB, b"pw-b", Edition::V88))
+        .await
+        .unwrap();
+    bob.release().await.unwrap();
+    a.release().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let again = alice(&f, Edition::V88).await;
+    again.release().await.unwrap();
+    b.release().await.unwrap();
+    f.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn one_user_never_reaches_another_users_entries() {
+    let f = start().await;
+    let bob = P7Client::connect(&opts(f.addr, BOB, b"pw-b", Edition::V94))
+        .await
+        .unwrap();
+    // Bob sees his one entry only, whatever he selects.
+    let s = bob
+        .summarize(&x::SummarizeArgument::new(x::Selector::default()))
+        .await
+        .unwrap();
+    assert_eq!(
+        (s.count, s.span),
+        (
+            1,
+            Some(x::Span {
+                lowest: 1,
+                highest: 1
+            })
+        )
+    );
+    let r = bob
+        .list(&x::ListArgument::new(x::Selector::sequence_numbers(
+            None, None,
+        )))
+        .await
+        .unwrap();
+    assert_eq!(r.requested.unwrap().len(), 1);
+    // Alice's entries 2 and 3 do not exist for him.
+    let err = op_error(bob.fetch(&x::FetchArgument::precise(3)).await);
+    assert!(matches!(err, P7Error::SequenceNumber(_)));
+    let err = op_error(
+        bob.delete(&x::DeleteArgument::sequence_numbers([2, 3]))
+            .await,
+    );
+    assert!(matches!(err, P7Error::SequenceNumber(_)));
+    // Deleting "everything" by selector deletes only his own.
+    let r = bob
+        .delete(&x::DeleteArgument {
+            entry_class: None,
+            items: x::DeleteItems::Selector(x::Selector::default()),
+            delete_extensions: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        r,
+        x::DeleteResult::DeleteResult94(x::DeleteResult94 {
+            entries_deleted: Some(vec![1]),
+            delete_result_extensions: None
+        })
+    );
+    bob.release().await.unwrap();
+    let alice = alice(&f, Edition::V88).await;
+    let s = alice
+        .summarize(&x::SummarizeArgument::new(x::Selector::default()))
+        .await
+        .unwrap();
+    assert_eq!(s.count, 3);
+    // Untouched: still new.
+    let r = alice
+        .summarize(&x::SummarizeArgument::new(
+            x::Selector::default().with_filter(status_new()),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(r.count, 3);
+    alice.release().await.unwrap();
+    f.running.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The binaries: mstored and p7, and tshark reading what they exchange.
+
+type Log = Arc<Mutex<Vec<(bool, Vec<u8>)>>>;
+
+/// A TCP relay recording each connection's two directions, in order: (to_server, bytes).
+async fn recording_proxy(target: SocketAddr) -> (SocketAddr, Arc<Mutex<Vec<Log>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let logs: Arc<Mutex<Vec<Log>>> = Arc::new(Mutex::new(Vec::new()));
+    let logs2 = logs.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((client, _)) = listener.accept().await else {
+                break;
+            };
+            let log: Log = Arc::new(Mutex::new(Vec::new()));
+            logs2.lock().unwrap().push(log.clone());
+            tokio::spawn(async move {
+                let server = TcpStream::connect(target).await.unwrap();
+                let (mut cr, mut cw) = client.into_split();
+                let (mut sr, mut sw) = server.into_split();
+                let l1 = log.clone();
+                let up = tokio::spawn(async move {
+                    let mut b = vec![0u8; 65536];
+                    loop {
+                        let n = cr.read(&mut b).await.unwrap_or(0);
+                        if n == 0 {
+                            let _ = sw.shutdown().await;
+                            break;
+                        }
+                        l1.lock().unwrap().push((true, b[..n].to_vec()));
+                        if sw.write_all(&b[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                let mut b = vec![0u8; 65536];
+                loop {
+                    let n = sr.read(&mut b).await.unwrap_or(0);
+                    if n == 0 {
+                        let _ = cw.shutdown().await;
+                        break;
+                    }
+                    log.lock().unwrap().push((false, b[..n].to_vec()));
+                    if cw.write_all(&b[..n]).await.is_err() {
+                        break;
+                    }
+                }
+                let _ = up.await;
+            });
+        }
+    });
+    (addr, logs)
+}
+
+fn tshark_available() -> bool {
+    let ok = std::process::Command::new("tshark")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIPPED: tshark not installed");
+    }
+    ok
+}
+
+/// tshark's verbose dissection of one recorded connection; fails on Malformed or expert
+/// errors.
+fn tshark_dissect(exchange: &[(bool, Vec<u8>)]) -> String {
+    let pairs: Vec<(bool, &[u8])> = exchange.iter().map(|(d, b)| (*d, b.as_slice())).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p7.pcap");
+    std::fs::write(&path, mstore::ctl::trace::write_pcap(&pairs, 3001)).unwrap();
+    let out = std::process::Command::new("tshark")
+        .arg("-r")
+        .arg(&path)
+        .args(["-d", "tcp.port==3001,tpkt", "-V"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    for bad in [
+        "Malformed",
+        "[Expert Info (Error",
+        "Expert Info (Warning",
+        "Dissector bug",
+        "BER Error",
+    ] {
+        assert!(!text.contains(bad), "tshark found {bad}:\n{text}");
+    }
+    text
+}
+
+#[tokio::test]
+async fn tshark_decodes_a_full_ms_access_88_session() {
+    if !tshark_available() {
+        return;
+    }
+    let f = start().await;
+    let (proxy, logs) = recording_proxy(f.addr).await;
+    // 128-octet TPDUs (class 0's smallest): every PDU travels segmented, as some UAs send it.
+    let mut o = opts(proxy, ALICE, b"pw-a", Edition::V88);
+    o.settings.osi.tpdu_size_code = 7;
+    let c = P7Client::connect(&o).await.unwrap();
+    c.summarize(&x::SummarizeArgument::new(x::Selector::default()))
+        .await
+        .unwrap();
+    c.list(&x::ListArgument::new(
+        x::Selector::default().with_filter(status_new()),
+    ))
+    .await
+    .unwrap();
+    c.fetch(&x::FetchArgument::precise(1)).await.unwrap();
+    c.delete(&x::DeleteArgument::sequence_numbers([1]))
+        .await
+        .unwrap();
+    let _ = op_error(c.fetch(&x::FetchArgument::precise(1)).await);
+    c.release().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let log = logs.lock().unwrap()[0].lock().unwrap().clone();
+    let text = tshark_dissect(&log);
+    if std::env::var_os("MSTORE_SHOW_TSHARK").is_some() {
+        eprintln!("{text}");
+    }
+    // Values as tshark reads them match what the store holds.
+    for (i, content) in f.contents.iter().enumerate() {
+        assert!(
+            text.contains(&format!("ContentLength: {}", content.len())),
+            "entry {i}"
+        );
+    }
+    assert!(text.contains("RetrievalStatus: new (0)"));
+    assert!(text.contains("sequence-number: 3"));
+    for needle in [
+        "MSBindArgument",
+        "MSBindResult",
+        "SummarizeArgument",
+        "SummarizeResult",
+        "ListArgument",
+        "ListResult",
+        "FetchArgument",
+        "FetchResult",
+        "DeleteArgument",
+        "delete-result-88",
+        "EGLLZPZX",
+        "sequence-number-error",
+        "FINISH (FN)",
+        "DISCONNECT (DN)",
+        "TPDU size: 128",
+        "Reassembled COTP length",
+    ] {
+        assert!(
+            text.to_lowercase().contains(&needle.to_lowercase()),
+            "tshark output lacks {needle}:\n{text}"
+        );
+    }
+    f.running.shutdown().await;
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Daemon(std::process::Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn wait_listening(addr: SocketAddr) {
+    for _ in 0..200 {
+        if TcpStream::connect(addr).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("mstored did not start listening on {addr}");
+}
+
+fn p7_cmd(server: SocketAddr, pwfile: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
+        .args([
+            "--server",
+            &server.to_string(),
+            "--tsel",
+            "3001",
+            "--user",
+            ALICE,
+        ])
+        .arg("--password-file")
+        .arg(pwfile)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let listen: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    // A List returns at most two entries: `p7 list` must page through with `next`.
+    let config = write_config(dir.path(), &listen.to_string(), "max-list-entries = 2");
+    {
+        let store = Store::open(dir.path().join("data")).unwrap();
+        preload(&store);
+        store.close().unwrap();
+    }
+    let daemon = Daemon(
+        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
+            .arg("--config")
+            .arg(&config)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_listening(listen).await;
+    // A second mstored on the same data directory is refused.
+    let second = std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--listen", &format!("127.0.0.1:{}", free_port())])
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("in use"));
+
+    let (proxy, logs) = recording_proxy(listen).await;
+    let pw = dir.path().join("alice-pw");
+    std::fs::write(&pw, "pw-a\n").unwrap();
+    let run = |args: &'static [&'static str]| {
+        let pw = pw.clone();
+        async move {
+            tokio::task::spawn_blocking(move || p7_cmd(proxy, &pw, args))
+                .await
+                .unwrap()
+        }
+    };
+    let out = run(&["--json", "summarize"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["count"].as_u64(), v["new"].as_u64()), (Some(3), Some(3)));
+
+    let out = run(&["--json", "list", "--new"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = v["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[0]["sequence-number"].as_u64(), Some(1));
+    let out = run(&["--json", "list", "--new"]).await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["entries"].as_array().unwrap().len(), 0);
+
+    let content_file = dir.path().join("fetched.ber");
+    let cf = content_file.to_str().unwrap().to_string();
+    let cf: &'static str = Box::leak(cf.into_boxed_str());
+    let args: &'static [&'static str] =
+        Box::leak(vec!["fetch", "1", "--out", cf].into_boxed_slice());
+    let out = run(args).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&content_file).unwrap(), example("ipm").1);
+
+    let out = run(&["delete", "1"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["fetch", "1"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["list"]).await;
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.starts_with("SEQ"), "{table}");
+    assert_eq!(table.lines().count(), 3, "{table}");
+
+    // A wrong password: non-zero, one line mentioning authentication.
+    let bad = dir.path().join("bad-pw");
+    std::fs::write(&bad, "wrong").unwrap();
+    let out = tokio::task::spawn_blocking(move || p7_cmd(listen, &bad, &["summarize"]))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("authentication") && err.lines().count() == 1,
+        "{err}"
+    );
+
+    // tshark dissects every recorded session cleanly.
+    if tshark_available() {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let logs: Vec<Vec<(bool, Vec<u8>)>> = logs
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|l| l.lock().unwrap().clone())
+            .collect();
+        assert!(logs.len() >= 6);
+        let all: String = logs.iter().map(|l| tshark_dissect(l)).collect();
+        for needle in [
+            "SummarizeResult",
+            "ListResult",
+            "FetchResult",
+            "delete-result-88",
+            "FINISH (FN)",
+        ] {
+            assert!(
+                all.to_lowercase().contains(&needle.to_lowercase()),
+                "no {needle}"
+            );
+        }
+    }
+
+    // SIGTERM: a graceful stop, audit records written.
+    let pid = daemon.0.id();
+    let _ = std::process::Command::new("kill")
+        .arg(pid.to_string())
+        .status();
+    let mut daemon = daemon;
+    let status = daemon.0.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let audit = std::fs::read_to_string(dir.path().join("audit.log")).unwrap();
+    for needle in [
+        "op=BIND bindtype=\"by UA\"",
+        "op=SUMMARIZE",
+        "op=LIST",
+        "op=FETCH",
+        "p7-seqnum=1",
+        "op=DELETE",
+        "op=UNBIND",
+    ] {
+        assert!(audit.contains(needle), "audit lacks {needle}:\n{audit}");
+    }
+}
+
+#[tokio::test]
+async fn mstored_increment_raises_the_first_sequence_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let config = write_config(dir.path(), &listen.to_string(), "");
+    let mut daemon = Daemon(
+        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
+            .arg("--config")
+            .arg(&config)
+            .args(["--increment", "100"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_listening(listen).await;
+    let _ = std::process::Command::new("kill")
+        .arg(daemon.0.id().to_string())
+        .status();
+    assert!(daemon.0.wait().unwrap().success());
+    let store = Store::open(dir.path().join("data")).unwrap();
+    let (env, content) = example("ipm");
+    let d = store
+        .deliver(&MailboxName::from(&addr(ALICE)), &env, &content)
+        .unwrap();
+    assert_eq!(d.key.seq, 101);
+    store.close().unwrap();
+}
