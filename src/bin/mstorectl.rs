@@ -27,6 +27,15 @@ enum Command {
     Trace(mstore::ctl::trace::TraceArgs),
     /// Print the attributes of a message content (IPM / IPN / P772) as JSON.
     Inspect(mstore::ctl::inspect::InspectArgs),
+    /// Verify every message file's CRC and the agreement of index and files (exit 1 on
+    /// corruption or loss).
+    Check(mstore::ctl::store::CheckArgs),
+    /// Regenerate the index from the message files (every entry status new).
+    Rebuild(mstore::ctl::store::RebuildArgs),
+    /// Entries per mailbox, class and status, and bytes.
+    Stats(mstore::ctl::store::StatsArgs),
+    /// Raise sequence numbers (of one mailbox, or of all and of mailboxes created later).
+    Increment(mstore::ctl::store::IncrementArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +46,10 @@ fn main() -> ExitCode {
         Command::Mta(a) => mstore::ctl::user::run_mta(a),
         Command::Trace(args) => mstore::ctl::trace::run(args),
         Command::Inspect(args) => mstore::ctl::inspect::run(args),
+        Command::Check(args) => mstore::ctl::store::check(args),
+        Command::Rebuild(args) => mstore::ctl::store::rebuild(args),
+        Command::Stats(args) => mstore::ctl::store::stats(args),
+        Command::Increment(args) => mstore::ctl::store::increment(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@ use std::fmt;
 
 pub mod address;
 pub mod inspect;
+pub mod store;
 pub mod trace;
 pub mod user;
 

@@ -8,5 +8,6 @@ mod directory;
 mod ldap;
 mod osi;
 mod slapd;
+mod store;
 mod x411;
 mod x413;
