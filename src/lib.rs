@@ -16,4 +16,5 @@ pub mod ctl;
 pub mod directory;
 pub mod logging;
 pub mod osi;
+pub mod p3;
 pub mod store;
