@@ -2,11 +2,13 @@
 
 mod address_cli;
 mod assoc;
+mod common;
 mod config;
 mod content;
 mod directory;
 mod ldap;
 mod osi;
+mod p3;
 mod slapd;
 mod store;
 mod x411;
