@@ -39,6 +39,7 @@
 pub mod audit;
 pub mod bind;
 pub mod message_delivery;
+pub mod mta;
 pub mod report_delivery;
 
 use std::collections::HashMap;
