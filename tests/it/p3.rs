@@ -646,3 +646,113 @@ async fn tshark_decodes_our_p3_traffic_on_both_contexts() {
     }
     fx.stop().await;
 }
+
+/// Lines of the ack journal written so far.
+fn ack_lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn sigkill_during_deliver_loses_no_acknowledged_message() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path());
+    let bench = env!("CARGO_BIN_EXE_mstore-bench");
+    // The responder in a child process (mstore-bench's test aid; mstored serves P3 once the
+    // p7 branch wires it).
+    let mut server = Command::new(bench)
+        .args(["serve-p3", "--config"])
+        .arg(dir.path().join("mstore.toml"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line.trim().strip_prefix("listening ").unwrap().to_string();
+    std::fs::write(dir.path().join("recipients"), USERS.join("\n")).unwrap();
+    std::fs::write(dir.path().join("mta-password"), MTA_PASSWORD).unwrap();
+    let ack = dir.path().join("ack.log");
+    let mut mta = Command::new(bench)
+        .args([
+            "deliver",
+            "--server",
+            &addr,
+            "--mta",
+            MTA,
+            "--associations",
+            "4",
+        ])
+        .args(["--messages", "1000000", "--context", "94"])
+        .arg("--mta-password-file")
+        .arg(dir.path().join("mta-password"))
+        .arg("--recipients")
+        .arg(dir.path().join("recipients"))
+        .arg("--ack-log")
+        .arg(&ack)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    while ack_lines(&ack).len() < 200 {
+        assert!(t.elapsed() < Duration::from_secs(120), "no progress");
+        assert!(mta.try_wait().unwrap().is_none(), "deliver ended early");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SIGKILL in the middle of the load.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let t = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = mta.try_wait().unwrap() {
+            break s;
+        }
+        if t.elapsed() > Duration::from_secs(60) {
+            mta.kill().unwrap();
+            panic!("deliver did not end after the server died");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Its associations were lost: it reports errors.
+    assert!(!status.success());
+    let acked = ack_lines(&ack);
+    assert!(acked.len() >= 200);
+
+    // `mstorectl check` on the crashed store: no corruption, no loss.
+    let rep = offline::check(&RealFs, &config.data_dir, &mut |_| {}).unwrap();
+    assert!(rep.ok(), "{rep:?}");
+    // Every acknowledged MTS identifier is in the store.
+    let store = Store::open(&config.data_dir).unwrap();
+    let mut stored = std::collections::HashSet::new();
+    for user in USERS {
+        let id = MailboxName::from(&oraddr(user)).id();
+        for (seq, _) in store.entries(&id, EntryClass::Inbox).unwrap() {
+            let f = store
+                .read(&EntryKey {
+                    mailbox_id: id.clone(),
+                    class: EntryClass::Inbox,
+                    seq,
+                })
+                .unwrap();
+            let env: MessageDeliveryEnvelope = x411::decode(&f.envelope).unwrap();
+            stored.insert(mts_identifier_text(&env.message_delivery_identifier));
+        }
+    }
+    let missing: Vec<&String> = acked.iter().filter(|a| !stored.contains(*a)).collect();
+    assert!(
+        missing.is_empty(),
+        "acknowledged but not stored: {missing:?}"
+    );
+    assert!(stored.len() >= acked.len());
+    store.close().unwrap();
+    let rep = offline::check(&RealFs, &config.data_dir, &mut |_| {}).unwrap();
+    assert!(rep.ok() && rep.recoverable.is_empty(), "{rep:?}");
+}
