@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: a recording TCP relay and tshark as an independent
 //! decoder of what it recorded.
+#![allow(clippy::unwrap_used)] // test helpers: a failed step is a failed test
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

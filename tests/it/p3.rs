@@ -3,6 +3,7 @@
 //! them with the right attributes; refusals (wrong MTA password, unhosted recipient), a full
 //! disk (abort, no result, nothing stored), the real P772 sample, tshark on the traffic, and
 //! a SIGKILL during `mstore-bench deliver --ack-log`.
+#![allow(clippy::unwrap_used)] // test helpers: a failed step is a failed test
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
