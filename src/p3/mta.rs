@@ -283,12 +283,15 @@ pub async fn deliver(opts: MtaOptions, progress: Arc<Progress>) -> Result<MtaRep
         ));
     }
     let ack_log = opts.ack_log.as_deref().map(AckLog::open).transpose()?;
+    // Unique per process and run, so identifiers never repeat across runs into one store.
+    static RUNS: AtomicU64 = AtomicU64::new(0);
     let run = format!(
-        "b{:x}{:x}",
+        "b{:x}{:x}r{}",
         std::process::id(),
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64 & 0xff_ffff)
+            .map_or(0, |d| d.as_millis() as u64 & 0xff_ffff),
+        RUNS.fetch_add(1, Ordering::Relaxed)
     );
     let latency = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3)
         .map_err(|e| MtaError::Invalid(e.to_string()))?;
