@@ -19,7 +19,7 @@
 
 use bytes::Bytes;
 
-use super::{Failure, OpOutcome, Responder, audit};
+use super::{Failure, OpOutcome, Responder, Stored, audit};
 use crate::asn1::x411::{
     self, ExtensionField, ExtensionType, MessageDeliveryResult, SecurityProblem, err,
 };
@@ -109,10 +109,14 @@ pub fn handle(r: &Responder, mta: &str, argument: Option<&[u8]>) -> OpOutcome {
         Ok(d) => {
             let time = attributes.message_delivery_time.clone().unwrap_or_default();
             audit::deliver_message(mta, &id, &time, &recipient_text, d.key.seq);
-            r.observer.on_delivered(&owner, &d.key, &attributes);
             let result = x411::encode(&MessageDeliveryResult::default())
                 .unwrap_or_else(|_| vec![0x31, 0x00]);
-            OpOutcome::Result(Bytes::from(result))
+            let stored = Stored {
+                mailbox: owner,
+                key: d.key,
+                attributes,
+            };
+            OpOutcome::Result(Bytes::from(result), Some(Box::new(stored)))
         }
         Err(e) => OpOutcome::Abort(Failure::Store(e.to_string())),
     }

@@ -61,9 +61,9 @@ use crate::directory::{Directory, DirectoryError};
 use crate::osi::rose::{self, Code};
 use crate::store::{EntryKey, MailboxName, Store};
 
-/// What runs after a delivery is durably stored (DESIGN.md §1 auto-actions): issue 9 connects
-/// the Alert to UAs registered for auto-alert. Called on the delivery's blocking thread, before
-/// the result is sent; keep it quick (hand the work to a channel).
+/// What runs after a delivery is durably stored and its result handed to the association
+/// (DESIGN.md §1 auto-actions): issue 9 connects the Alert to UAs registered for auto-alert.
+/// Called on a blocking-pool thread; keep it quick (hand the work to a channel).
 pub trait DeliveryObserver: fmt::Debug + Send + Sync {
     /// An entry was stored in `mailbox` at `key`; `attributes` as extracted from it.
     fn on_delivered(&self, mailbox: &MailboxName, key: &EntryKey, attributes: &MessageAttributes) {
@@ -89,11 +89,22 @@ pub enum Failure {
     Directory(String),
 }
 
+/// A stored delivery, for the [`DeliveryObserver`] once the result is on its way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// The mailbox.
+    pub mailbox: MailboxName,
+    /// Where the entry is.
+    pub key: EntryKey,
+    /// Its attributes.
+    pub attributes: MessageAttributes,
+}
+
 /// How an operation is answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OpOutcome {
-    /// returnResult with this TLV.
-    Result(Bytes),
+    /// returnResult with this TLV; what was stored (for the observer).
+    Result(Bytes, Option<Box<Stored>>),
     /// returnError: local error code ([`crate::asn1::x411::err`]) and parameter TLV.
     Error {
         /// Error code.
@@ -286,11 +297,21 @@ impl Responder {
             tokio::spawn(async move {
                 let argument = invoke.argument.clone();
                 let m = mta.clone();
+                let me2 = me.clone();
                 let outcome =
                     tokio::task::spawn_blocking(move || handler(&me, &m, argument.as_deref()))
                         .await;
                 match outcome {
-                    Ok(OpOutcome::Result(r)) => invoke.result(Some(r)),
+                    Ok(OpOutcome::Result(r, stored)) => {
+                        invoke.result(Some(r));
+                        if let Some(s) = stored {
+                            let observer = me2.observer.clone();
+                            let _ = tokio::task::spawn_blocking(move || {
+                                observer.on_delivered(&s.mailbox, &s.key, &s.attributes)
+                            })
+                            .await;
+                        }
+                    }
                     Ok(OpOutcome::Error { code, parameter }) => {
                         invoke.error(Code::Local(code), parameter)
                     }

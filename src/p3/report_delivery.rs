@@ -11,7 +11,7 @@
 
 use bytes::Bytes;
 
-use super::{Failure, OpOutcome, Responder, audit};
+use super::{Failure, OpOutcome, Responder, Stored, audit};
 use crate::asn1::x411::{self, MTSIdentifier, ReportDeliveryResult, err};
 use crate::content::envelope::mts_identifier_text;
 use crate::store::{EntryClass, EntryType, MailboxName, NewEntry, RetrievalStatus, now_ms};
@@ -67,11 +67,14 @@ pub fn handle(r: &Responder, mta: &str, argument: Option<&[u8]>) -> OpOutcome {
     match r.store.add_entry(&owner, entry) {
         Ok(d) => {
             audit::deliver_report(mta, &subject, owner.address(), d.key.seq);
-            let attributes = crate::content::extract_report(arg);
-            r.observer.on_delivered(&owner, &d.key, &attributes);
+            let stored = Stored {
+                mailbox: owner,
+                key: d.key,
+                attributes: crate::content::extract_report(arg),
+            };
             let result = x411::encode(&ReportDeliveryResult::EmptyResult)
                 .unwrap_or_else(|_| vec![0x05, 0x00]);
-            OpOutcome::Result(Bytes::from(result))
+            OpOutcome::Result(Bytes::from(result), Some(Box::new(stored)))
         }
         Err(e) => OpOutcome::Abort(Failure::Store(e.to_string())),
     }

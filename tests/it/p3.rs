@@ -70,6 +70,21 @@ fn settings() -> Settings {
 #[derive(Debug, Default)]
 struct Seen(Mutex<Vec<(String, EntryKey, MessageAttributes)>>);
 
+impl Seen {
+    /// What was seen once `n` deliveries were reported (the observer runs after the result is
+    /// sent, so the MTA may see the result first).
+    async fn wait_for(&self, n: usize) -> Vec<(String, EntryKey, MessageAttributes)> {
+        for _ in 0..200 {
+            let v = self.0.lock().unwrap().clone();
+            if v.len() >= n {
+                return v;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        self.0.lock().unwrap().clone()
+    }
+}
+
 impl DeliveryObserver for Seen {
     fn on_delivered(&self, mailbox: &MailboxName, key: &EntryKey, attributes: &MessageAttributes) {
         self.0.lock().unwrap().push((
@@ -283,7 +298,7 @@ async fn deliver_mix_and_check(ctx: AppContext) {
     assoc.release().await.unwrap();
     // Each message is in its recipient's inbox, in order, with the attributes the MTA's
     // envelope and content carry.
-    let seen = fx.seen.0.lock().unwrap().clone();
+    let seen = fx.seen.wait_for(sent.len()).await;
     assert_eq!(seen.len(), sent.len());
     for user in USERS {
         let rows = fx.inbox(user);
@@ -523,7 +538,7 @@ async fn reports_go_to_the_submitter_or_else_to_the_store_mailbox() {
             assert!(f.content.is_empty());
         }
     }
-    let seen = fx.seen.0.lock().unwrap().clone();
+    let seen = fx.seen.wait_for(4).await;
     assert_eq!(seen.len(), 4);
     assert!(
         seen.iter()
@@ -756,4 +771,72 @@ fn sigkill_during_deliver_loses_no_acknowledged_message() {
     store.close().unwrap();
     let rep = offline::check(&RealFs, &config.data_dir, &mut |_| {}).unwrap();
     assert!(rep.ok() && rep.recoverable.is_empty(), "{rep:?}");
+}
+
+/// A responder on a fresh store and config, without a server: the operation handlers called
+/// directly.
+fn direct_responder(max: u64) -> (tempfile::TempDir, Responder) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path());
+    let store = Arc::new(Store::open(&config.data_dir).unwrap());
+    let directory = mstore::directory::from_config(&config).unwrap();
+    let r = Responder::new(store, directory, config.store.clone()).max_message_size(max);
+    (dir, r)
+}
+
+#[test]
+fn content_over_the_size_limit_is_delivery_control_violated() {
+    use mstore::p3::{OpOutcome, message_delivery};
+    let m = MessageBuilder::new(41)
+        .with_recipient(orname(USERS[0]))
+        .build(Flavor::Ipm);
+    let (_d, r) = direct_responder(m.content_ber.len() as u64 - 1);
+    let out = message_delivery::handle(&r, MTA, Some(&m.delivery_ber));
+    assert_eq!(
+        out,
+        OpOutcome::Error {
+            code: err::DELIVERY_CONTROL_VIOLATED,
+            parameter: Some(Bytes::from_static(&[0x05, 0x00]))
+        }
+    );
+    let (_d, r) = direct_responder(m.content_ber.len() as u64);
+    let out = message_delivery::handle(&r, MTA, Some(&m.delivery_ber));
+    assert!(matches!(out, OpOutcome::Result(..)), "{out:?}");
+}
+
+#[test]
+fn private_extension_critical_for_delivery_is_unsupported_critical_function() {
+    use mstore::asn1::x411::{ExtensionField, ExtensionType};
+    use mstore::p3::{OpOutcome, message_delivery};
+    let (_d, r) = direct_responder(0);
+    let mut m = MessageBuilder::new(42)
+        .with_recipient(orname(USERS[0]))
+        .build(Flavor::Ipm)
+        .delivery;
+    let private = |bits: &[bool]| ExtensionField {
+        r#type: ExtensionType::PrivateExtension(
+            rasn::types::ObjectIdentifier::new(vec![1, 2, 826, 0, 1, 99]).unwrap(),
+        ),
+        criticality: Some(bits.iter().copied().collect()),
+        value: None,
+    };
+    // Critical for transfer only: stored.
+    m.other_fields.extensions = Some(vec![private(&[false, true])]);
+    let out = message_delivery::handle(&r, MTA, Some(&x411::encode(&m).unwrap()));
+    assert!(matches!(out, OpOutcome::Result(..)), "{out:?}");
+    // Critical for delivery (bit 2): refused.
+    m.other_fields.extensions = Some(vec![private(&[false, false, true])]);
+    let out = message_delivery::handle(&r, MTA, Some(&x411::encode(&m).unwrap()));
+    assert_eq!(
+        out,
+        OpOutcome::Error {
+            code: err::UNSUPPORTED_CRITICAL_FUNCTION,
+            parameter: Some(Bytes::from_static(&[0x05, 0x00]))
+        }
+    );
+    // Garbage is a mistyped argument, not a stored message.
+    let out = message_delivery::handle(&r, MTA, Some(b"\x30\x03\x02\x01"));
+    assert_eq!(out, OpOutcome::Mistyped);
+    let id = MailboxName::from(&oraddr(USERS[0])).id();
+    assert_eq!(r.store.entries(&id, EntryClass::Inbox).unwrap().len(), 1);
 }
