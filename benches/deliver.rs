@@ -113,6 +113,7 @@ fn delivery(c: &mut Criterion) {
                         password: b"mta-secret".to_vec(),
                         recipients: s.recipients.clone(),
                         associations,
+                        window: 1,
                         load: Load::Messages(n),
                         seed: i,
                         ack_log: None,

@@ -54,6 +54,9 @@ struct DeliverArgs {
     /// Concurrent associations.
     #[arg(long, default_value_t = 1)]
     associations: usize,
+    /// Invokes outstanding per association (1: wait for each result, as most MTAs do).
+    #[arg(long, default_value_t = 1)]
+    window: usize,
     /// Messages in all, as fast as they are acknowledged.
     #[arg(long, conflicts_with_all = ["rate", "duration"], required_unless_present = "rate")]
     messages: Option<u64>,
@@ -124,6 +127,7 @@ fn deliver_cmd(a: DeliverArgs) -> anyhow::Result<bool> {
         password: password.expose().to_vec(),
         recipients,
         associations: a.associations,
+        window: a.window,
         load,
         seed: a.seed,
         ack_log: a.ack_log,

@@ -53,6 +53,8 @@ pub struct MtaOptions {
     pub recipients: Vec<ORName>,
     /// Concurrent associations.
     pub associations: usize,
+    /// Invokes outstanding per association (1: wait for each result, as most MTAs do).
+    pub window: usize,
     /// How much.
     pub load: Load,
     /// Seed of the message builder.
@@ -234,18 +236,46 @@ async fn association(shared: Arc<Shared>, acks: Option<mpsc::Sender<String>>) {
             return;
         }
     };
+    let window = o.window.max(1);
     let interval = match o.load {
-        Load::Rate { per_second, .. } if per_second > 0.0 => {
-            Some(Duration::from_secs_f64(o.associations as f64 / per_second))
-        }
+        Load::Rate { per_second, .. } if per_second > 0.0 => Some(Duration::from_secs_f64(
+            (o.associations * window) as f64 / per_second,
+        )),
         _ => None,
     };
+    let workers: Vec<_> = (0..window)
+        .map(|_| {
+            tokio::spawn(invoker(
+                shared.clone(),
+                assoc.handle(),
+                acks.clone(),
+                interval,
+            ))
+        })
+        .collect();
+    let mut alive = true;
+    for w in workers {
+        alive &= w.await.unwrap_or(false);
+    }
+    if alive && let Err(e) = assoc.release().await {
+        shared.error(format!("release: {e}"));
+    }
+}
+
+/// Delivers messages one after the other on `handle`; false when the association was lost.
+async fn invoker(
+    shared: Arc<Shared>,
+    handle: crate::assoc::AssociationHandle,
+    acks: Option<mpsc::Sender<String>>,
+    interval: Option<Duration>,
+) -> bool {
+    let o = &shared.opts;
     let mut k = 0u64;
     while let Some(n) = shared.next(interval, k).await {
         k += 1;
         let (arg, id) = message(o.seed, &shared.run, n, &o.recipients);
         let t = Instant::now();
-        match assoc.invoke(Operation::MessageDelivery, Some(arg)).await {
+        match handle.invoke(Operation::MessageDelivery, Some(arg)).await {
             Ok(Outcome::Result(_)) => {
                 let us = u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX);
                 {
@@ -261,15 +291,13 @@ async fn association(shared: Arc<Shared>, acks: Option<mpsc::Sender<String>>) {
             Ok(Outcome::Rejected(p)) => shared.error(format!("{id}: rejected {p:?}")),
             Err(e) => {
                 // The association is gone (aborted by the store, or lost): this MTA would
-                // keep the message queued; the bench stops this association.
+                // keep the message queued; the bench stops using this association.
                 shared.error(format!("{id}: {e}"));
-                return;
+                return false;
             }
         }
     }
-    if let Err(e) = assoc.release().await {
-        shared.error(format!("release: {e}"));
-    }
+    true
 }
 
 /// Runs the load; `progress` is shared so a caller can print it while this runs.
