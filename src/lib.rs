@@ -17,5 +17,6 @@ pub mod ctl;
 pub mod directory;
 pub mod logging;
 pub mod osi;
+pub mod p3;
 pub mod p7;
 pub mod store;

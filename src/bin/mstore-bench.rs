@@ -1,5 +1,5 @@
 //! `mstore-bench`: load generators for benchmarks and acceptance runs. Parsing and output only;
-//! the work is in `mstore::store::preload`.
+//! the work is in `mstore::store::preload` and `mstore::p3::mta`.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -23,6 +23,206 @@ struct Cli {
 enum Command {
     /// Fill a store through the store API with generated messages.
     Preload(PreloadArgs),
+    /// Act as an MTA: deliver generated messages to a store over P3 (mts-forced-access).
+    Deliver(DeliverArgs),
+    /// Test aid, not a server: the P3 responder alone on a configuration's store (used by the
+    /// crash test until mstored, from branch p7, serves P3). Prints `listening ADDR`.
+    #[command(hide = true)]
+    ServeP3(ServeP3Args),
+}
+
+#[derive(Debug, Args)]
+struct DeliverArgs {
+    /// The store's P3 listener, HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    server: String,
+    /// Called T-selector (text).
+    #[arg(long, value_name = "T")]
+    tsel: Option<String>,
+    /// Application context: mts-forced-access 88 (2.6.0.1.1) or 94 (2.6.0.1.8).
+    #[arg(long, default_value = "88", value_parser = ["88", "94"])]
+    context: String,
+    /// The MTA name the store knows (initiator-name mTA).
+    #[arg(long, value_name = "NAME")]
+    mta: String,
+    /// File holding the MTA's password.
+    #[arg(long, value_name = "FILE")]
+    mta_password_file: PathBuf,
+    /// Recipients' O/R addresses, one per line (the store must host them).
+    #[arg(long, value_name = "FILE")]
+    recipients: PathBuf,
+    /// Concurrent associations.
+    #[arg(long, default_value_t = 1)]
+    associations: usize,
+    /// Invokes outstanding per association (1: wait for each result, as most MTAs do).
+    #[arg(long, default_value_t = 1)]
+    window: usize,
+    /// Messages in all, as fast as they are acknowledged.
+    #[arg(long, conflicts_with_all = ["rate", "duration"], required_unless_present = "rate")]
+    messages: Option<u64>,
+    /// Messages per second in all (with --duration).
+    #[arg(long, requires = "duration")]
+    rate: Option<f64>,
+    /// How long to send at --rate, e.g. 30s or 5m.
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<Duration>,
+    /// Journal the MTS identifier of every acknowledged delivery to FILE (fsynced).
+    #[arg(long, value_name = "FILE")]
+    ack_log: Option<PathBuf>,
+    /// Seed of the message builder.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    mstore::config::parse_duration(s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Args)]
+struct ServeP3Args {
+    /// Configuration file (store identity, data directory, directory).
+    #[arg(long)]
+    config: PathBuf,
+    /// Listen address.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: std::net::SocketAddr,
+}
+
+fn deliver_cmd(a: DeliverArgs) -> anyhow::Result<bool> {
+    use mstore::p3::mta::{self, Load, MtaOptions, Progress};
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+    let password = mstore::config::Secret::read_password_file(&a.mta_password_file)
+        .with_context(|| format!("reading {}", a.mta_password_file.display()))?;
+    let text = std::fs::read_to_string(&a.recipients)
+        .with_context(|| format!("reading {}", a.recipients.display()))?;
+    let mut recipients = Vec::new();
+    for l in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        recipients.push(
+            l.parse::<mstore::address::ORName>()
+                .map_err(|e| anyhow::anyhow!("{}: `{l}`: {e}", a.recipients.display()))?,
+        );
+    }
+    let load = match (a.messages, a.rate, a.duration) {
+        (Some(m), _, _) => Load::Messages(m),
+        (None, Some(r), Some(d)) if r > 0.0 => Load::Rate {
+            per_second: r,
+            duration: d,
+        },
+        _ => bail!("give --messages M, or --rate R (> 0) with --duration D"),
+    };
+    let opts = MtaOptions {
+        server: a.server,
+        tsel: a.tsel.map(|t| bytes::Bytes::from(t.into_bytes())),
+        context: if a.context == "94" {
+            mstore::assoc::AppContext::MtsForcedAccess94
+        } else {
+            mstore::assoc::AppContext::MtsForcedAccess88
+        },
+        mta: a.mta,
+        password: password.expose().to_vec(),
+        recipients,
+        associations: a.associations,
+        window: a.window,
+        load,
+        seed: a.seed,
+        ack_log: a.ack_log,
+        settings: mstore::assoc::Settings::default(),
+    };
+    let total = match load {
+        Load::Messages(m) => Some(m),
+        Load::Rate { .. } => None,
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    let progress = Arc::new(Progress::default());
+    let tty = std::io::stderr().is_terminal();
+    let report = rt.block_on(async {
+        let p = progress.clone();
+        let start = Instant::now();
+        let ticker = tokio::spawn(async move {
+            let mut tick =
+                tokio::time::interval(Duration::from_millis(if tty { 250 } else { 5000 }));
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let n = p.acknowledged.load(Ordering::Relaxed);
+                let e = p.errors.load(Ordering::Relaxed);
+                let rate = n as f64 / start.elapsed().as_secs_f64().max(1e-9);
+                let of = total.map(|t| format!("/{t}")).unwrap_or_default();
+                if tty {
+                    eprint!("\rdeliver: {n}{of} acknowledged, {e} errors, {rate:.0} msg/s   ");
+                } else {
+                    eprintln!("deliver: {n}{of} acknowledged, {e} errors, {rate:.0} msg/s");
+                }
+            }
+        });
+        let r = mta::deliver(opts, progress.clone()).await;
+        ticker.abort();
+        r
+    })?;
+    if tty {
+        eprintln!();
+    }
+    for s in &report.error_samples {
+        eprintln!("deliver: error: {s}");
+    }
+    let secs = report.elapsed.as_secs_f64().max(1e-9);
+    let h = &report.latency_us;
+    let ms = |us: u64| us as f64 / 1000.0;
+    println!(
+        "deliver: {} acknowledged, {} errors, {} associations, {secs:.2} s, {:.0} msg/s",
+        report.acknowledged,
+        report.errors,
+        a.associations,
+        report.acknowledged as f64 / secs
+    );
+    println!(
+        "latency ms: p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
+        ms(h.value_at_quantile(0.5)),
+        ms(h.value_at_quantile(0.9)),
+        ms(h.value_at_quantile(0.99)),
+        ms(h.max())
+    );
+    Ok(report.errors == 0)
+}
+
+fn serve_p3_cmd(a: ServeP3Args) -> anyhow::Result<bool> {
+    use std::sync::Arc;
+    let config = mstore::config::Config::load(&a.config)?;
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        let store = Arc::new(
+            Store::open(&config.data_dir)
+                .with_context(|| format!("opening {}", config.data_dir.display()))?,
+        );
+        let directory = mstore::directory::from_config(&config)?;
+        let responder = Arc::new(
+            mstore::p3::Responder::new(store, directory, config.store.clone())
+                .max_message_size(config.limits.max_message_size),
+        );
+        let server = mstore::assoc::server::Server::bind(
+            a.listen,
+            vec![
+                mstore::assoc::AppContext::MtsForcedAccess88,
+                mstore::assoc::AppContext::MtsForcedAccess94,
+            ],
+            mstore::assoc::Settings::from_config(&config),
+        )
+        .await?;
+        println!("listening {}", server.local_addr());
+        std::io::stdout().flush()?;
+        let signal = server.shutdown_signal();
+        tokio::spawn(async move {
+            let _ = tokio::signal::ctrl_c().await;
+            signal.trigger();
+        });
+        mstore::p3::run(server, responder).await;
+        Ok(true)
+    })
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -71,7 +271,7 @@ struct PreloadArgs {
     print_delivered: bool,
 }
 
-fn preload_cmd(a: PreloadArgs) -> anyhow::Result<()> {
+fn preload_cmd(a: PreloadArgs) -> anyhow::Result<bool> {
     if !(0.0..=1.0).contains(&a.new_fraction) {
         bail!("--new-fraction must be between 0 and 1");
     }
@@ -160,7 +360,7 @@ fn preload_cmd(a: PreloadArgs) -> anyhow::Result<()> {
         opts.recipients.len(),
         n as f64 / secs
     );
-    Ok(())
+    Ok(true)
 }
 
 fn main() -> ExitCode {
@@ -174,9 +374,13 @@ fn main() -> ExitCode {
         .init();
     let r = match cli.command {
         Command::Preload(a) => preload_cmd(a),
+        Command::Deliver(a) => deliver_cmd(a),
+        Command::ServeP3(a) => serve_p3_cmd(a),
     };
     match r {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        // The run finished but some deliveries failed (the summary says how many).
+        Ok(false) => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("mstore-bench: {e:#}");
             ExitCode::FAILURE

@@ -8,7 +8,6 @@
 
 use std::net::SocketAddr;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -24,11 +23,12 @@ use mstore::ctl::trace;
 use mstore::osi::acse::{self, Diagnostic};
 use mstore::osi::rose::{Code, Problem, problem};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 use crate::common::fixtures::fixtures;
-use crate::common::tshark::{dissect_tcp, tshark_available};
+use crate::common::proxy::{recording_proxy, tshark_dissect};
+use crate::common::tshark::tshark_available;
 use crate::common::values::ia5;
 
 // ---------------------------------------------------------------------------------------------
@@ -1001,58 +1001,6 @@ async fn real_p1_initiator_is_refused_and_the_server_keeps_serving() {
 
 // ---------------------------------------------------------------------------------------------
 // tshark reads what our client and server exchange
-
-/// A TCP relay recording both directions, in order: (to_server, bytes).
-async fn recording_proxy(target: SocketAddr) -> (SocketAddr, Arc<Mutex<Vec<(bool, Vec<u8>)>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let log2 = log.clone();
-    tokio::spawn(async move {
-        let (client, _) = listener.accept().await.unwrap();
-        let server = TcpStream::connect(target).await.unwrap();
-        let (mut cr, mut cw) = client.into_split();
-        let (mut sr, mut sw) = server.into_split();
-        let l1 = log2.clone();
-        let up = tokio::spawn(async move {
-            let mut b = vec![0u8; 65536];
-            loop {
-                let n = cr.read(&mut b).await.unwrap_or(0);
-                if n == 0 {
-                    let _ = sw.shutdown().await;
-                    break;
-                }
-                l1.lock().unwrap().push((true, b[..n].to_vec()));
-                if sw.write_all(&b[..n]).await.is_err() {
-                    break;
-                }
-            }
-        });
-        let mut b = vec![0u8; 65536];
-        loop {
-            let n = sr.read(&mut b).await.unwrap_or(0);
-            if n == 0 {
-                let _ = cw.shutdown().await;
-                break;
-            }
-            log2.lock().unwrap().push((false, b[..n].to_vec()));
-            if cw.write_all(&b[..n]).await.is_err() {
-                break;
-            }
-        }
-        let _ = up.await;
-    });
-    (addr, log)
-}
-
-fn tshark_dissect(exchange: &[(bool, Vec<u8>)]) -> String {
-    let pairs: Vec<(bool, &[u8])> = exchange.iter().map(|(d, b)| (*d, b.as_slice())).collect();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("assoc.pcap");
-    // A port other than 102, so the RFC 1006 decode-as option is exercised as documented.
-    std::fs::write(&path, trace::write_pcap(&pairs, 3001)).unwrap();
-    dissect_tcp(&path, &["-d", "tcp.port==3001,tpkt"])
-}
 
 #[tokio::test]
 async fn tshark_dissects_our_p7_and_p3_exchanges() {

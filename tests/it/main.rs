@@ -8,6 +8,7 @@ mod content;
 mod directory;
 mod ldap;
 mod osi;
+mod p3;
 mod p7;
 mod query;
 mod slapd;

@@ -7,5 +7,6 @@ pub mod ber;
 pub mod cli;
 pub mod config;
 pub mod fixtures;
+pub mod proxy;
 pub mod tshark;
 pub mod values;
