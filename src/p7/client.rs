@@ -237,6 +237,19 @@ impl P7Client {
         self.call(Operation::Delete, a).await
     }
 
+    /// Modify (1994 contexts).
+    pub async fn modify(&self, a: &x::ModifyArgument) -> Result<x::ModifyResult, ClientError> {
+        self.call(Operation::Modify, a).await
+    }
+
+    /// Register-MS.
+    pub async fn register_ms(
+        &self,
+        a: &x::RegisterMSArgument,
+    ) -> Result<x::RegisterMSResult, ClientError> {
+        self.call(Operation::RegisterMs, a).await
+    }
+
     /// Releases the association (MS-Unbind).
     pub async fn release(self) -> Result<(), ClientError> {
         self.assoc.release().await.map_err(ClientError::from)

@@ -75,6 +75,7 @@ impl Session {
             Operation::List => ops::list::run(self, store, arg),
             Operation::Fetch => ops::fetch::run(self, store, arg),
             Operation::Delete => ops::delete::run(self, store, arg),
+            Operation::Modify => ops::modify::run(self, store, arg),
             // Register-MS, Modify and MS-submission come with later issues: a conforming
             // "not now" rather than a reject, so UAs carry on.
             _ => OpOutcome::Error(ops::service(

@@ -997,3 +997,97 @@ async fn mstored_increment_raises_the_first_sequence_number() {
     assert_eq!(d.key.seq, 101);
     store.close().unwrap();
 }
+
+fn status_mod(status: i64) -> x::EntryModification {
+    x::EntryModification {
+        strict: None,
+        modification: x::Modification::AddAttribute(x::Attribute::single(
+            ObjectIdentifier::from(oids::ID_ATT_RETRIEVAL_STATUS),
+            x::value::integer(status),
+        )),
+    }
+}
+
+fn modify_arg(seqs: Vec<u32>, mods: Vec<x::EntryModification>) -> x::ModifyArgument {
+    x::ModifyArgument {
+        entry_class: None,
+        entries: x::ModifyEntries::SpecificEntries(seqs),
+        modifications: mods,
+        modify_extensions: None,
+    }
+}
+
+async fn count_new(c: &P7Client) -> u32 {
+    c.summarize(&x::SummarizeArgument::new(
+        x::Selector::default().with_filter(status_new()),
+    ))
+    .await
+    .unwrap()
+    .count
+}
+
+#[tokio::test]
+async fn modify_changes_retrieval_status_and_refuses_other_changes() {
+    let f = start().await;
+    let c = alice(&f, Edition::V94).await;
+    assert_eq!(count_new(&c).await, 3);
+    // processed on 1 and 3, by sequence number.
+    let r = c
+        .modify(&modify_arg(vec![1, 3], vec![status_mod(2)]))
+        .await
+        .unwrap();
+    assert_eq!(r.entries_modified, Some(vec![1, 3]));
+    assert_eq!(count_new(&c).await, 1);
+    let mut a = x::ListArgument::new(x::Selector::sequence_numbers(Some(3), Some(3)));
+    a.requested_attributes = Some(
+        vec![x::AttributeSelection::all(ObjectIdentifier::from(
+            oids::ID_ATT_RETRIEVAL_STATUS,
+        ))]
+        .into(),
+    );
+    let l = c.list(&a).await.unwrap().requested.unwrap();
+    assert_eq!(
+        attr_value(&l[0], Attr::RetrievalStatus),
+        Some(Value::Int(2))
+    );
+    // Back to new, by selector.
+    let by_sel = x::ModifyArgument {
+        entries: x::ModifyEntries::Selector(x::Selector::sequence_numbers(Some(1), Some(3))),
+        ..modify_arg(vec![], vec![status_mod(0)])
+    };
+    let r = c.modify(&by_sel).await.unwrap();
+    assert_eq!(r.entries_modified, Some(vec![1, 2, 3]));
+    assert_eq!(count_new(&c).await, 3);
+
+    // A missing entry: sequence-number-error, and nothing changes.
+    let err = op_error(
+        c.modify(&modify_arg(vec![1, 99], vec![status_mod(2)]))
+            .await,
+    );
+    assert_eq!(
+        err,
+        P7Error::SequenceNumber(x::SequenceNumberErrorParameter::no_such_entry([99]))
+    );
+    assert_eq!(count_new(&c).await, 3);
+    // A status that does not exist: attribute-error invalid-attribute-value.
+    let err = op_error(c.modify(&modify_arg(vec![1], vec![status_mod(7)])).await);
+    assert!(
+        matches!(&err, P7Error::Attribute(p) if p.problems.iter().next().unwrap().problem == x::AttributeProblem::INVALID_ATTRIBUTE_VALUE),
+        "{err:?}"
+    );
+    // Another attribute: attribute-error inappropriate-modification.
+    let subj = x::EntryModification {
+        strict: None,
+        modification: x::Modification::RemoveAttribute(ObjectIdentifier::from(
+            oids::ID_ATT_PRIORITY,
+        )),
+    };
+    let err = op_error(c.modify(&modify_arg(vec![1], vec![subj])).await);
+    assert!(
+        matches!(&err, P7Error::Attribute(p) if p.problems.iter().next().unwrap().problem == x::AttributeProblem::INAPPROPRIATE_MODIFICATION),
+        "{err:?}"
+    );
+    assert_eq!(count_new(&c).await, 3);
+    c.release().await.unwrap();
+    f.running.shutdown().await;
+}
