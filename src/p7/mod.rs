@@ -8,6 +8,7 @@
 //! ([`service`]) wires them to live associations ([`crate::assoc`]); the client
 //! ([`client`]) drives the same operations from the UA side.
 
+pub mod alerts;
 pub mod attrs;
 pub mod audit;
 pub mod client;

@@ -1091,3 +1091,252 @@ async fn modify_changes_retrieval_status_and_refuses_other_changes() {
     c.release().await.unwrap();
     f.running.shutdown().await;
 }
+
+/// A running service over a store the test keeps, to deliver through the storage API.
+async fn start_with_store(dir: &Path) -> (Running, Arc<Store>, SocketAddr) {
+    let path = dir.join("mstore.toml");
+    if !path.exists() {
+        write_config(dir, "127.0.0.1:0", "");
+    }
+    let config = Config::load(&path).unwrap();
+    let store = Arc::new(Store::open(&config.data_dir).unwrap());
+    let svc = Arc::new(Service::new(
+        store.clone(),
+        mstore::directory::from_config(&config).unwrap(),
+        BindContext::from_config(&config),
+    ));
+    let running = service::start(&config, svc).await.unwrap();
+    let addr = running.local_addrs()[0];
+    (running, store, addr)
+}
+
+fn alert_registration(id: u32, filter: Option<x::Filter>) -> x::AutoActionRegistration {
+    let p = x::AutoAlertRegistrationParameter {
+        filter,
+        requested_attributes: Some(
+            vec![
+                x::AttributeSelection::all(ObjectIdentifier::from(oids::ID_ATT_SEQUENCE_NUMBER)),
+                x::AttributeSelection::all(ObjectIdentifier::from(oids::ID_ATT_PRIORITY)),
+            ]
+            .into(),
+        ),
+        ..Default::default()
+    };
+    x::AutoActionRegistration::auto_alert(id, &p).unwrap()
+}
+
+fn register_arg(regs: Vec<x::AutoActionRegistration>) -> x::RegisterMSArgument {
+    x::RegisterMSArgument {
+        auto_action_registrations: Some(x::Set(regs)),
+        ..Default::default()
+    }
+}
+
+fn deliver(store: &Store, to: &str, name: &str) -> u32 {
+    let (env, content) = example(name);
+    store
+        .deliver(&MailboxName::from(&addr(to)), &env, &content)
+        .unwrap()
+        .key
+        .seq
+}
+
+fn priority_normal() -> x::Filter {
+    x::Filter::equality(
+        ObjectIdentifier::from(oids::ID_ATT_PRIORITY),
+        x::value::priority(mstore::asn1::x411::Priority::Normal),
+    )
+}
+
+#[tokio::test]
+async fn alerts_fire_for_exactly_the_matching_deliveries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (running, store, a) = start_with_store(dir.path()).await;
+    for e in [Edition::V88, Edition::V94] {
+        let mut c = P7Client::connect(&opts(a, ALICE, b"pw-a", e))
+            .await
+            .unwrap();
+        let actions = c.bind_result.available_auto_actions.clone().unwrap();
+        assert!(actions.iter().any(|t| **t == *oids::ID_ACT_AUTO_ALERT));
+        // 5: priority normal; 6: anything else.
+        c.register_ms(&register_arg(vec![
+            alert_registration(5, Some(priority_normal())),
+            alert_registration(6, Some(x::Filter::Not(Box::new(priority_normal())))),
+        ]))
+        .await
+        .unwrap();
+        let mut seqs = Vec::new();
+        for name in ["ipm", "amhs-basic", "p772"] {
+            seqs.push(deliver(&store, ALICE, name));
+        }
+        deliver(&store, BOB, "ipm"); // Bob has no registration: Alice sees nothing of it.
+        // The store's own view of which entries are priority normal.
+        let mut l = x::ListArgument::new(
+            x::Selector::sequence_numbers(Some(seqs[0]), Some(seqs[2]))
+                .with_filter(priority_normal()),
+        );
+        l.requested_attributes = Some(
+            vec![x::AttributeSelection::all(ObjectIdentifier::from(
+                oids::ID_ATT_SEQUENCE_NUMBER,
+            ))]
+            .into(),
+        );
+        let normal: Vec<u32> = c
+            .list(&l)
+            .await
+            .unwrap()
+            .requested
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.sequence_number)
+            .collect();
+        let mut got = Vec::new();
+        for _ in 0..3 {
+            let al = tokio::time::timeout(std::time::Duration::from_secs(10), c.next_alert())
+                .await
+                .unwrap()
+                .unwrap();
+            let entry = al.new_entry.unwrap();
+            // The requested attributes, and no others.
+            assert!(entry.attribute(oids::ID_ATT_SEQUENCE_NUMBER).is_some());
+            assert!(entry.attribute(oids::ID_ATT_CONTENT_LENGTH).is_none());
+            got.push((al.alert_registration_identifier, entry.sequence_number));
+        }
+        got.sort();
+        let mut want: Vec<(u32, u32)> = seqs
+            .iter()
+            .map(|s| (if normal.contains(s) { 5 } else { 6 }, *s))
+            .collect();
+        want.sort();
+        assert_eq!(got, want, "{e:?}");
+        // Exactly three: no fourth alert comes.
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(500), c.next_alert())
+                .await
+                .is_err()
+        );
+        // Deregistered: no more alerts.
+        c.register_ms(&x::RegisterMSArgument {
+            auto_action_deregistrations: Some(x::Set(
+                [5, 6]
+                    .into_iter()
+                    .map(|id| x::AutoActionDeregistration {
+                        auto_action_type: ObjectIdentifier::from(oids::ID_ACT_AUTO_ALERT),
+                        registration_identifier: Some(id),
+                    })
+                    .collect(),
+            )),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        deliver(&store, ALICE, "ipm");
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(500), c.next_alert())
+                .await
+                .is_err()
+        );
+        c.release().await.unwrap();
+    }
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_ua_that_never_answers_alerts_does_not_block_deliveries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (running, store, a) = start_with_store(dir.path()).await;
+    // This UA registers and then never reads its association again.
+    let mute = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V94))
+        .await
+        .unwrap();
+    mute.register_ms(&register_arg(vec![alert_registration(1, None)]))
+        .await
+        .unwrap();
+    let n = 3 * mstore::p7::alerts::PER_ASSOCIATION as u32 / 2;
+    let st = store.clone();
+    let started = std::time::Instant::now();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        tokio::task::spawn_blocking(move || {
+            for _ in 0..n {
+                deliver(&st, ALICE, "amhs-basic");
+            }
+        }),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    eprintln!("{n} deliveries in {:?}", started.elapsed());
+    // The service still answers another association of the same user.
+    let c = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V94))
+        .await
+        .unwrap();
+    assert_eq!(count_new(&c).await, n);
+    c.release().await.unwrap();
+    drop(mute);
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn registrations_survive_a_reopen_and_bind_tells_of_missed_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (running, _store, a) = start_with_store(dir.path()).await;
+        let c = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V94))
+            .await
+            .unwrap();
+        assert_eq!(c.bind_result.alert_indication, None);
+        c.register_ms(&register_arg(vec![alert_registration(9, None)]))
+            .await
+            .unwrap();
+        c.release().await.unwrap();
+        running.shutdown().await;
+    }
+    let (running, store, a) = start_with_store(dir.path()).await;
+    // Delivered while Alice is away: the next bind says an alert fired.
+    deliver(&store, ALICE, "ipm");
+    let mut indicated = false;
+    for _ in 0..50 {
+        let c = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V94))
+            .await
+            .unwrap();
+        let ind = c.bind_result.alert_indication == Some(true);
+        if ind {
+            // The registration is still there after the reopen.
+            let r = c
+                .register_ms(&x::RegisterMSArgument {
+                    registration_status_request: Some(x::RegistrationTypes {
+                        registrations: None,
+                        extended_registrations: None,
+                        restrict_message_groups: None,
+                    }),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            let x::RegisterMSResult::RegisteredInformation(info) = r else {
+                panic!("{r:?}")
+            };
+            let regs = info.auto_action_registrations.unwrap();
+            assert_eq!(
+                regs.iter()
+                    .map(|r| r.effective_registration_identifier())
+                    .collect::<Vec<_>>(),
+                vec![9]
+            );
+            c.release().await.unwrap();
+            // Told once: the next bind no longer indicates.
+            let c = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V94))
+                .await
+                .unwrap();
+            assert_eq!(c.bind_result.alert_indication, None);
+            c.release().await.unwrap();
+            indicated = true;
+            break;
+        }
+        c.release().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(indicated);
+    running.shutdown().await;
+}

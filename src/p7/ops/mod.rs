@@ -8,6 +8,7 @@ pub mod delete;
 pub mod fetch;
 pub mod list;
 pub mod modify;
+pub mod register;
 pub mod summarize;
 
 use bytes::Bytes;
