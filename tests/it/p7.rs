@@ -1340,3 +1340,95 @@ async fn registrations_survive_a_reopen_and_bind_tells_of_missed_alerts() {
     assert!(indicated);
     running.shutdown().await;
 }
+
+#[tokio::test]
+async fn p7_modify_register_alert_and_deregister_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let listen: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let config = write_config(dir.path(), &listen.to_string(), "");
+    {
+        let store = Store::open(dir.path().join("data")).unwrap();
+        preload(&store);
+        store.close().unwrap();
+    }
+    let _daemon = Daemon(
+        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
+            .arg("--config")
+            .arg(&config)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_listening(listen).await;
+    let pw = dir.path().join("alice-pw");
+    std::fs::write(&pw, "pw-a\n").unwrap();
+    let run = |args: &'static [&'static str]| {
+        let pw = pw.clone();
+        async move {
+            tokio::task::spawn_blocking(move || p7_cmd(listen, &pw, args))
+                .await
+                .unwrap()
+        }
+    };
+    let json = |out: &std::process::Output| -> serde_json::Value {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = json(
+        &run(&[
+            "--context",
+            "94",
+            "--json",
+            "modify",
+            "1",
+            "3",
+            "--status",
+            "processed",
+        ])
+        .await,
+    );
+    assert_eq!(v["modified"], serde_json::json!([1, 3]));
+    let v = json(&run(&["--json", "summarize"]).await);
+    assert_eq!(v["new"].as_u64(), Some(1));
+    // Modify is 1994 only: refused before connecting.
+    let out = run(&["modify", "1", "--status", "new"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    // A missing entry: exit 4.
+    let out = run(&["--context", "94", "modify", "99", "--status", "new"]).await;
+    assert_eq!(out.status.code(), Some(4));
+
+    // register-alert writes the user state outside the index; deregister removes it.
+    let v = json(
+        &run(&[
+            "--json",
+            "register-alert",
+            "--id",
+            "3",
+            "--filter",
+            "(priority=urgent)",
+        ])
+        .await,
+    );
+    assert_eq!(v["registered"].as_u64(), Some(3));
+    let users = dir.path().join("data/state/users");
+    let read_state = || {
+        std::fs::read_dir(&users)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(read_state().contains("id = 3"), "{}", read_state());
+    let out = run(&["register-alert", "--filter", "(nonsense"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&run(&["--json", "deregister", "3"]).await);
+    assert_eq!(v["deregistered"].as_u64(), Some(3));
+    assert!(!read_state().contains("id = 3"), "{}", read_state());
+}
