@@ -251,6 +251,11 @@ impl Alerts {
         (id, rx)
     }
 
+    /// How many associations of a mailbox take alerts now.
+    pub fn bound(&self, mailbox_id: &str) -> usize {
+        lock(&self.sinks).get(mailbox_id).map_or(0, Vec::len)
+    }
+
     /// Forgets an association's channel.
     pub fn detach(&self, mailbox_id: &str, id: u64) {
         let mut m = lock(&self.sinks);
