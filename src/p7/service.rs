@@ -256,6 +256,22 @@ async fn run_association(mut assoc: Association, session: Arc<Session>, service:
                 let arg = inv.argument.clone();
                 let r = tokio::task::spawn_blocking(move || match op {
                     Operation::RegisterMs => register::run(&s, &alerts, arg.as_deref()),
+                    Operation::List | Operation::Fetch => {
+                        let st = alerts.state(&s.mailbox_id).unwrap_or_else(|e| {
+                            tracing::warn!("attribute defaults not read: {e}");
+                            Default::default()
+                        });
+                        let names = if op == Operation::List {
+                            st.list_attribute_defaults
+                        } else {
+                            st.fetch_attribute_defaults
+                        };
+                        let d: Vec<ObjectIdentifier> = names
+                            .iter()
+                            .filter_map(|n| super::alerts::undotted(n))
+                            .collect();
+                        s.handle_with(&store, op, arg.as_deref(), &d)
+                    }
                     _ => s.handle(&store, op, arg.as_deref()),
                 })
                 .await;

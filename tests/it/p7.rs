@@ -1542,3 +1542,60 @@ async fn tshark_decodes_register_ms_and_alert_on_ms_access_88() {
     }
     running.shutdown().await;
 }
+
+#[tokio::test]
+async fn list_and_fetch_attribute_defaults_stand_in_for_absent_requests() {
+    let f = start().await;
+    let c = alice(&f, Edition::V94).await;
+    let types = |v: &[&rasn::types::Oid]| -> Option<x::Set<ObjectIdentifier>> {
+        Some(x::Set(
+            v.iter().map(|o| ObjectIdentifier::from(*o)).collect(),
+        ))
+    };
+    c.register_ms(&x::RegisterMSArgument {
+        list_attribute_defaults: types(&[oids::ID_ATT_CONTENT_LENGTH]),
+        fetch_attribute_defaults: types(&[oids::ID_ATT_PRIORITY]),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let l = c
+        .list(&x::ListArgument::new(x::Selector::default()))
+        .await
+        .unwrap()
+        .requested
+        .unwrap();
+    assert_eq!(l.len(), 3);
+    for e in &l {
+        let names: Vec<_> = e
+            .attributes
+            .iter()
+            .flat_map(|s| s.iter())
+            .map(|a| a.attribute_type.clone())
+            .collect();
+        assert_eq!(
+            names,
+            vec![ObjectIdentifier::from(oids::ID_ATT_CONTENT_LENGTH)]
+        );
+    }
+    let e = c
+        .fetch(&x::FetchArgument::precise(1))
+        .await
+        .unwrap()
+        .entry_information
+        .unwrap();
+    assert!(e.attribute(oids::ID_ATT_PRIORITY).is_some());
+    assert!(e.attribute(oids::ID_ATT_CONTENT).is_none());
+    // An explicit request still wins.
+    let mut a = x::ListArgument::new(x::Selector::sequence_numbers(Some(1), Some(1)));
+    a.requested_attributes = Some(
+        vec![x::AttributeSelection::all(ObjectIdentifier::from(
+            oids::ID_ATT_PRIORITY,
+        ))]
+        .into(),
+    );
+    let l = c.list(&a).await.unwrap().requested.unwrap();
+    assert!(l[0].attribute(oids::ID_ATT_CONTENT_LENGTH).is_none());
+    c.release().await.unwrap();
+    f.running.shutdown().await;
+}
