@@ -1290,7 +1290,7 @@ async fn a_ua_that_never_answers_alerts_does_not_block_deliveries() {
 }
 
 #[tokio::test]
-async fn registrations_survive_a_reopen_and_bind_tells_of_missed_alerts() {
+async fn registrations_survive_a_reopen_and_a_rebuild_and_bind_tells_of_missed_alerts() {
     let dir = tempfile::tempdir().unwrap();
     {
         let (running, _store, a) = start_with_store(dir.path()).await;
@@ -1304,6 +1304,14 @@ async fn registrations_survive_a_reopen_and_bind_tells_of_missed_alerts() {
         c.release().await.unwrap();
         running.shutdown().await;
     }
+    // The registration is user state, not index: a rebuild of the index keeps it.
+    mstore::store::offline::rebuild(
+        &mstore::store::RealFs,
+        &dir.path().join("data"),
+        &[],
+        &mut |_| {},
+    )
+    .unwrap();
     let (running, store, a) = start_with_store(dir.path()).await;
     // Delivered while Alice is away: the next bind says an alert fired.
     deliver(&store, ALICE, "ipm");
