@@ -63,6 +63,9 @@ pub enum OpOutcome {
     Error(P7Error),
     /// reject, invoke problem mistyped-argument.
     Mistyped,
+    /// returnError with an X.411 error code and a NULL (absent) parameter: the
+    /// change-credentials errors Register-MS borrows from X.411.
+    X411Error(i64),
 }
 
 impl From<Result<Bytes, P7Error>> for OpOutcome {

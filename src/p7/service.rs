@@ -252,10 +252,13 @@ async fn run_association(mut assoc: Association, session: Arc<Session>, service:
             Event::Invoke(inv) => {
                 let (s, store) = (session.clone(), service.store.clone());
                 let alerts = service.alerts.clone();
+                let directory = service.directory.clone();
                 let op = inv.operation;
                 let arg = inv.argument.clone();
                 let r = tokio::task::spawn_blocking(move || match op {
-                    Operation::RegisterMs => register::run(&s, &alerts, arg.as_deref()),
+                    Operation::RegisterMs => {
+                        register::run(&s, &alerts, directory.as_ref(), arg.as_deref())
+                    }
                     Operation::List | Operation::Fetch => {
                         let st = alerts.state(&s.mailbox_id).unwrap_or_else(|e| {
                             tracing::warn!("attribute defaults not read: {e}");
@@ -282,6 +285,7 @@ async fn run_association(mut assoc: Association, session: Arc<Session>, service:
                         inv.error(Code::Local(e.code()), p);
                     }
                     Ok(OpOutcome::Mistyped) => inv.reject(rose::problem::MISTYPED_ARGUMENT),
+                    Ok(OpOutcome::X411Error(c)) => inv.error(Code::Local(c), None),
                     // A panicked operation: the invoke is dropped, which rejects it.
                     Err(e) => tracing::error!("operation task failed: {e}"),
                 }

@@ -1607,3 +1607,35 @@ async fn list_and_fetch_attribute_defaults_stand_in_for_absent_requests() {
     c.release().await.unwrap();
     f.running.shutdown().await;
 }
+
+#[tokio::test]
+async fn change_credentials_rewrites_the_embedded_directory_password() {
+    let f = start().await;
+    let simple = |p: &str| {
+        mstore::asn1::x411::Credentials::Simple(mstore::asn1::x411::Password::OctetString(
+            p.as_bytes().to_vec().into(),
+        ))
+    };
+    let change = |old: &str, new: &str| x::RegisterMSArgument {
+        change_credentials: Some(x::ChangeCredentials {
+            old_credentials: simple(old),
+            new_credentials: simple(new),
+        }),
+        ..Default::default()
+    };
+    let c = alice(&f, Edition::V88).await;
+    // A wrong old password: X.411 old-credentials-incorrectly-specified (5), nothing changes.
+    match c.register_ms(&change("nope", "pw-new")).await {
+        Err(ClientError::Protocol(m)) => assert!(m.contains("error 5"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    c.register_ms(&change("pw-a", "pw-new")).await.unwrap();
+    c.release().await.unwrap();
+    let old = P7Client::connect(&opts(f.addr, ALICE, b"pw-a", Edition::V88)).await;
+    assert!(matches!(old, Err(ClientError::Authentication)), "{old:?}");
+    let c = P7Client::connect(&opts(f.addr, ALICE, b"pw-new", Edition::V94))
+        .await
+        .unwrap();
+    c.release().await.unwrap();
+    f.running.shutdown().await;
+}

@@ -1,22 +1,97 @@
 //! X.413 §8.2.2.5 Register-MS: auto-alert registration and deregistration, list- and
 //! fetch-attribute defaults, and (1994) the registration-status request, kept as user state
-//! by [`crate::p7::alerts::Alerts`]. Change-credentials, security labels, UA registrations,
+//! by [`crate::p7::alerts::Alerts`]; change-credentials through the directory. Security labels, UA registrations,
 //! submission defaults and message groups are not offered yet.
 
 use rasn::types::ObjectIdentifier;
 
+use super::bind::password;
 use super::{decode_arg, encode, service};
 use crate::asn1::oids::ID_ACT_AUTO_ALERT;
+use crate::asn1::x411::err;
 use crate::asn1::x413::{self as x, P7Error};
+use crate::directory::{Directory, DirectoryError};
 use crate::p7::alerts::{self, Alerts, StoredAlert, UserState};
 use crate::p7::{Edition, OpOutcome, Session};
 
-/// Runs Register-MS. Blocking (writes the user state).
-pub fn run(s: &Session, reg: &Alerts, arg: Option<&[u8]>) -> OpOutcome {
+/// Runs Register-MS. Blocking (writes the user state; the directory may be LDAP).
+pub fn run(s: &Session, reg: &Alerts, directory: &dyn Directory, arg: Option<&[u8]>) -> OpOutcome {
     let Some(a) = decode_arg::<x::RegisterMSArgument>(arg) else {
         return OpOutcome::Mistyped;
     };
+    if let Some(cc) = &a.change_credentials
+        && let Err(o) = change_credentials(s, directory, cc)
+    {
+        return o;
+    }
     register(s, reg, &a).into()
+}
+
+/// change-credentials (X.413 §8.2.2.5 with the X.411 errors): the old password checked
+/// against the directory, then the directory replaces it.
+fn change_credentials(
+    s: &Session,
+    directory: &dyn Directory,
+    cc: &x::ChangeCredentials,
+) -> Result<(), OpOutcome> {
+    let refuse = |code: i64, why: &str| {
+        s.audit(
+            "CHANGE-CREDENTIALS",
+            &format!("result=error reason={}", crate::p7::audit::quote(why)),
+        );
+        OpOutcome::X411Error(code)
+    };
+    let Some(old) = password(&cc.old_credentials) else {
+        return Err(refuse(
+            err::OLD_CREDENTIALS_INCORRECTLY_SPECIFIED,
+            "not-simple",
+        ));
+    };
+    let Some(new) = password(&cc.new_credentials) else {
+        return Err(refuse(err::NEW_CREDENTIALS_UNACCEPTABLE, "not-simple"));
+    };
+    match directory.authenticate_user(Some(&s.user.or_address), None, &old) {
+        Ok(_) => {}
+        Err(e) if e.is_authentication_failure() => {
+            return Err(refuse(
+                err::OLD_CREDENTIALS_INCORRECTLY_SPECIFIED,
+                "old-password",
+            ));
+        }
+        Err(e) => {
+            tracing::warn!(user = %s.uaname, "change-credentials: directory failed: {e}");
+            s.audit(
+                "CHANGE-CREDENTIALS",
+                "result=error reason=directory-unavailable",
+            );
+            return Err(OpOutcome::Error(service(x::ServiceProblem::UNAVAILABLE)));
+        }
+    }
+    match directory.change_credentials(&s.user, &old, &new) {
+        Ok(()) => {
+            s.audit("CHANGE-CREDENTIALS", "result=ok");
+            Ok(())
+        }
+        Err(DirectoryError::BadPassword(_)) => Err(refuse(
+            err::OLD_CREDENTIALS_INCORRECTLY_SPECIFIED,
+            "old-password",
+        )),
+        Err(DirectoryError::Invalid(why)) => Err(refuse(err::NEW_CREDENTIALS_UNACCEPTABLE, &why)),
+        Err(DirectoryError::Unsupported(why)) => {
+            s.audit(
+                "CHANGE-CREDENTIALS",
+                &format!("result=error reason={}", crate::p7::audit::quote(&why)),
+            );
+            Err(OpOutcome::Error(service(
+                x::ServiceProblem::UNWILLING_TO_PERFORM,
+            )))
+        }
+        Err(e) => {
+            tracing::warn!(user = %s.uaname, "change-credentials failed: {e}");
+            s.audit("CHANGE-CREDENTIALS", "result=error reason=directory-failed");
+            Err(OpOutcome::Error(service(x::ServiceProblem::UNAVAILABLE)))
+        }
+    }
 }
 
 fn not_supported(s: &Session, bit: usize) -> P7Error {
@@ -47,9 +122,6 @@ fn unavailable_action(t: &ObjectIdentifier) -> P7Error {
 }
 
 fn register(s: &Session, reg: &Alerts, a: &x::RegisterMSArgument) -> Result<bytes::Bytes, P7Error> {
-    if a.change_credentials.is_some() {
-        return Err(service(x::ServiceProblem::UNWILLING_TO_PERFORM));
-    }
     if a.user_security_labels.is_some() {
         return Err(service(x::ServiceProblem::UNWILLING_TO_PERFORM));
     }
