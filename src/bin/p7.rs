@@ -119,6 +119,12 @@ enum Command {
         #[arg(long, value_name = "EXPR")]
         filter: Option<String>,
     },
+    /// Change the user's password (Register-MS change-credentials).
+    ChangePassword {
+        /// File holding the new password.
+        #[arg(long, value_name = "F")]
+        new_password_file: PathBuf,
+    },
     /// Remove an auto-alert registration.
     Deregister {
         /// Registration identifier.
@@ -237,6 +243,13 @@ async fn run(args: Args) -> Result<(), Failure> {
         ),
         _ => None,
     };
+    let new_password = match &args.command {
+        Command::ChangePassword { new_password_file } => Some(
+            Secret::read_password_file(new_password_file)
+                .map_err(|e| input(format!("--new-password-file: {e}")))?,
+        ),
+        _ => None,
+    };
     if matches!(args.command, Command::Modify { .. }) && matches!(args.context, Context::V88) {
         return Err(input("modify is a 1994 operation: use --context 94"));
     }
@@ -255,7 +268,10 @@ async fn run(args: Args) -> Result<(), Failure> {
         settings: mstore::assoc::Settings::default(),
     };
     let mut client = P7Client::connect(&opts).await?;
-    let r = command(&mut client, &args, filter).await;
+    let r = match new_password {
+        Some(new) => change_password(&client, password.expose(), new.expose(), args.json).await,
+        None => command(&mut client, &args, filter).await,
+    };
     let released = client.release().await;
     r?;
     released.map_err(Failure::from)
@@ -284,8 +300,32 @@ fn alert_registration(
     })
 }
 
+async fn change_password(c: &P7Client, old: &[u8], new: &[u8], json: bool) -> Result<(), Failure> {
+    let simple = |p: &[u8]| {
+        mstore::asn1::x411::Credentials::Simple(mstore::asn1::x411::Password::OctetString(
+            p.to_vec().into(),
+        ))
+    };
+    c.register_ms(&x::RegisterMSArgument {
+        change_credentials: Some(x::ChangeCredentials {
+            old_credentials: simple(old),
+            new_credentials: simple(new),
+        }),
+        ..Default::default()
+    })
+    .await?;
+    if json {
+        println!("{}", json!({ "changed": true }));
+    } else {
+        println!("password changed");
+    }
+    Ok(())
+}
+
 async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Result<(), Failure> {
     match &args.command {
+        // Run before the match: it needs the old password.
+        Command::ChangePassword { .. } => {}
         Command::Modify { seqs, status } => {
             let code = match status {
                 Status::New => 0,

@@ -1451,6 +1451,38 @@ async fn p7_modify_register_alert_and_deregister_commands() {
     let v = json(&run(&["--json", "deregister", "3"]).await);
     assert_eq!(v["deregistered"].as_u64(), Some(3));
     assert!(!read_state().contains("id = 3"), "{}", read_state());
+
+    // change-password: the old password stops working, the new one binds.
+    let newpw = dir.path().join("alice-new-pw");
+    std::fs::write(&newpw, "pw-new\n").unwrap();
+    let (pw2, np) = (pw.clone(), newpw.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        p7_cmd(
+            listen,
+            &pw2,
+            &[
+                "change-password",
+                "--new-password-file",
+                np.to_str().unwrap(),
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(run(&["summarize"]).await.status.code(), Some(3));
+    let out = tokio::task::spawn_blocking(move || p7_cmd(listen, &newpw, &["summarize"]))
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[tokio::test]
