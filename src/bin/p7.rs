@@ -100,6 +100,59 @@ enum Command {
         #[arg(required = true)]
         seqs: Vec<u32>,
     },
+    /// Set the retrieval status of entries (Modify; needs `--context 94`).
+    Modify {
+        /// Sequence numbers.
+        #[arg(required = true)]
+        seqs: Vec<u32>,
+        /// The new status.
+        #[arg(long, value_enum)]
+        status: Status,
+    },
+    /// Register an auto-alert (Register-MS): the store alerts bound associations of this user
+    /// on each matching new entry, and flags missed alerts at the next bind.
+    RegisterAlert {
+        /// Registration identifier.
+        #[arg(long, default_value_t = 1)]
+        id: u32,
+        /// RFC 4515 filter over MS attribute names, e.g. `(priority=urgent)`.
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+    },
+    /// Change the user's password (Register-MS change-credentials).
+    ChangePassword {
+        /// File holding the new password.
+        #[arg(long, value_name = "F")]
+        new_password_file: PathBuf,
+    },
+    /// Remove an auto-alert registration.
+    Deregister {
+        /// Registration identifier.
+        id: u32,
+    },
+    /// Register an auto-alert and print each alert as it comes (until the association ends);
+    /// with --fetch and --delete, the alert → fetch → delete loop of AMHS terminals.
+    Watch {
+        /// Registration identifier.
+        #[arg(long, default_value_t = 1)]
+        id: u32,
+        /// RFC 4515 filter over MS attribute names.
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
+        /// Fetch each alerted entry and print it.
+        #[arg(long)]
+        fetch: bool,
+        /// Delete each alerted entry after it was printed (or fetched).
+        #[arg(long)]
+        delete: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Status {
+    New,
+    Listed,
+    Processed,
 }
 
 /// A failure and its exit code.
@@ -176,8 +229,30 @@ async fn run(args: Args) -> Result<(), Failure> {
             .transpose()
             .map_err(|e| input(format!("--filter: {e}")))?
         }
+        Command::RegisterAlert {
+            filter: Some(f), ..
+        }
+        | Command::Watch {
+            filter: Some(f), ..
+        } => Some(
+            filter_text::parse(f)
+                .map_err(|e| input(format!("--filter: {e}")))
+                .and_then(|f| {
+                    attrs::filter_to_x413(&f).map_err(|e| input(format!("--filter: {e}")))
+                })?,
+        ),
         _ => None,
     };
+    let new_password = match &args.command {
+        Command::ChangePassword { new_password_file } => Some(
+            Secret::read_password_file(new_password_file)
+                .map_err(|e| input(format!("--new-password-file: {e}")))?,
+        ),
+        _ => None,
+    };
+    if matches!(args.command, Command::Modify { .. }) && matches!(args.context, Context::V88) {
+        return Err(input("modify is a 1994 operation: use --context 94"));
+    }
     let opts = ClientOptions {
         address: args.server.clone(),
         tsel: args.tsel.as_ref().map(|t| t.as_bytes().to_vec()),
@@ -192,15 +267,149 @@ async fn run(args: Args) -> Result<(), Failure> {
         fetch_restrictions: None,
         settings: mstore::assoc::Settings::default(),
     };
-    let client = P7Client::connect(&opts).await?;
-    let r = command(&client, &args, filter).await;
+    let mut client = P7Client::connect(&opts).await?;
+    let r = match new_password {
+        Some(new) => change_password(&client, password.expose(), new.expose(), args.json).await,
+        None => command(&mut client, &args, filter).await,
+    };
     let released = client.release().await;
     r?;
     released.map_err(Failure::from)
 }
 
-async fn command(c: &P7Client, args: &Args, filter: Option<x::Filter>) -> Result<(), Failure> {
+fn alert_registration(
+    id: u32,
+    filter: Option<x::Filter>,
+) -> Result<x::RegisterMSArgument, Failure> {
+    let p = x::AutoAlertRegistrationParameter {
+        filter,
+        requested_attributes: Some(
+            mstore::p7::ops::LIST_DEFAULT
+                .iter()
+                .filter_map(|a| attrs::oid_of(*a))
+                .map(|o| x::AttributeSelection::all(ObjectIdentifier::from(o)))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        ..Default::default()
+    };
+    let r = x::AutoActionRegistration::auto_alert(id, &p).map_err(|e| Failure(1, e.to_string()))?;
+    Ok(x::RegisterMSArgument {
+        auto_action_registrations: Some(x::Set(vec![r])),
+        ..Default::default()
+    })
+}
+
+async fn change_password(c: &P7Client, old: &[u8], new: &[u8], json: bool) -> Result<(), Failure> {
+    let simple = |p: &[u8]| {
+        mstore::asn1::x411::Credentials::Simple(mstore::asn1::x411::Password::OctetString(
+            p.to_vec().into(),
+        ))
+    };
+    c.register_ms(&x::RegisterMSArgument {
+        change_credentials: Some(x::ChangeCredentials {
+            old_credentials: simple(old),
+            new_credentials: simple(new),
+        }),
+        ..Default::default()
+    })
+    .await?;
+    if json {
+        println!("{}", json!({ "changed": true }));
+    } else {
+        println!("password changed");
+    }
+    Ok(())
+}
+
+async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Result<(), Failure> {
     match &args.command {
+        // Run before the match: it needs the old password.
+        Command::ChangePassword { .. } => {}
+        Command::Modify { seqs, status } => {
+            let code = match status {
+                Status::New => 0,
+                Status::Listed => 1,
+                Status::Processed => 2,
+            };
+            let r = c
+                .modify(&x::ModifyArgument {
+                    entry_class: None,
+                    entries: x::ModifyEntries::SpecificEntries(seqs.clone()),
+                    modifications: vec![x::EntryModification {
+                        strict: None,
+                        modification: x::Modification::AddAttribute(x::Attribute::single(
+                            ObjectIdentifier::from(oids::ID_ATT_RETRIEVAL_STATUS),
+                            x::value::integer(code),
+                        )),
+                    }],
+                    modify_extensions: None,
+                })
+                .await?;
+            let done = r.entries_modified.unwrap_or_default();
+            if args.json {
+                println!("{}", json!({ "modified": done }));
+            } else {
+                let list: Vec<String> = done.iter().map(u32::to_string).collect();
+                println!("modified {}", list.join(" "));
+            }
+        }
+        Command::RegisterAlert { id, .. } => {
+            c.register_ms(&alert_registration(*id, filter)?).await?;
+            if args.json {
+                println!("{}", json!({ "registered": id }));
+            } else {
+                println!("registered auto-alert {id}");
+            }
+        }
+        Command::Deregister { id } => {
+            c.register_ms(&x::RegisterMSArgument {
+                auto_action_deregistrations: Some(x::Set(vec![x::AutoActionDeregistration {
+                    auto_action_type: ObjectIdentifier::from(oids::ID_ACT_AUTO_ALERT),
+                    registration_identifier: Some(*id),
+                }])),
+                ..Default::default()
+            })
+            .await?;
+            if args.json {
+                println!("{}", json!({ "deregistered": id }));
+            } else {
+                println!("deregistered auto-alert {id}");
+            }
+        }
+        Command::Watch {
+            id, fetch, delete, ..
+        } => {
+            c.register_ms(&alert_registration(*id, filter)?).await?;
+            if c.bind_result.alert_indication == Some(true) && !args.json {
+                println!("alerts fired while away: list new entries to see them");
+            }
+            while let Some(a) = c.next_alert().await {
+                let Some(e) = a.new_entry else { continue };
+                let seq = e.sequence_number;
+                if *fetch {
+                    let r = c.fetch(&x::FetchArgument::precise(seq)).await?;
+                    if let Some(f) = r.entry_information {
+                        if args.json {
+                            println!("{}", entry_json(&f));
+                        } else {
+                            print_table(std::slice::from_ref(&f));
+                        }
+                    }
+                } else if args.json {
+                    println!("{}", entry_json(&e));
+                } else {
+                    print_table(std::slice::from_ref(&e));
+                }
+                if *delete {
+                    c.delete(&x::DeleteArgument::sequence_numbers([seq]))
+                        .await?;
+                    if !args.json {
+                        println!("deleted {seq}");
+                    }
+                }
+            }
+        }
         Command::Summarize { class } => {
             let mut all = x::SummarizeArgument::new(x::Selector::default());
             all.entry_class = class_of(*class);

@@ -9,7 +9,7 @@ use crate::address::{ORAddress, ORName};
 use crate::asn1::x411::{Credentials, Password};
 use crate::asn1::x413::{self as x, BindProblem, MSBindError, P7Error};
 use crate::assoc::client::{ConnectError, ConnectRequest, connect};
-use crate::assoc::{AssocError, Association, Operation, Outcome, Settings};
+use crate::assoc::{AssocError, Association, Event, Operation, Outcome, Settings};
 use crate::osi::rose::{Code, Problem};
 
 /// Where and as whom to bind.
@@ -235,6 +235,41 @@ impl P7Client {
     /// Delete.
     pub async fn delete(&self, a: &x::DeleteArgument) -> Result<x::DeleteResult, ClientError> {
         self.call(Operation::Delete, a).await
+    }
+
+    /// Modify (1994 contexts).
+    pub async fn modify(&self, a: &x::ModifyArgument) -> Result<x::ModifyResult, ClientError> {
+        self.call(Operation::Modify, a).await
+    }
+
+    /// Register-MS.
+    pub async fn register_ms(
+        &self,
+        a: &x::RegisterMSArgument,
+    ) -> Result<x::RegisterMSResult, ClientError> {
+        self.call(Operation::RegisterMs, a).await
+    }
+
+    /// Waits for the next Alert the store invokes (X.413 §8.2.2.6) and answers it; other
+    /// invocations are rejected. `None` when the association ends.
+    pub async fn next_alert(&mut self) -> Option<x::AlertArgument> {
+        while let Some(ev) = self.assoc.next_event().await {
+            match ev {
+                Event::Invoke(inv) if inv.operation == Operation::Alert => {
+                    match inv.argument.as_deref().map(x::decode::<x::AlertArgument>) {
+                        Some(Ok(a)) => {
+                            // AlertResult ::= NULL
+                            inv.result(Some(Bytes::from_static(&[0x05, 0x00])));
+                            return Some(a);
+                        }
+                        _ => inv.reject(crate::osi::rose::problem::MISTYPED_ARGUMENT),
+                    }
+                }
+                Event::Invoke(inv) => inv.reject(crate::osi::rose::problem::UNRECOGNIZED_OPERATION),
+                Event::End(_) => return None,
+            }
+        }
+        None
     }
 
     /// Releases the association (MS-Unbind).

@@ -8,6 +8,7 @@
 //! ([`service`]) wires them to live associations ([`crate::assoc`]); the client
 //! ([`client`]) drives the same operations from the UA side.
 
+pub mod alerts;
 pub mod attrs;
 pub mod audit;
 pub mod client;
@@ -62,6 +63,9 @@ pub enum OpOutcome {
     Error(P7Error),
     /// reject, invoke problem mistyped-argument.
     Mistyped,
+    /// returnError with an X.411 error code and a NULL (absent) parameter: the
+    /// change-credentials errors Register-MS borrows from X.411.
+    X411Error(i64),
 }
 
 impl From<Result<Bytes, P7Error>> for OpOutcome {

@@ -11,11 +11,21 @@ use bytes::Bytes;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use rasn::types::ObjectIdentifier;
+use tokio::sync::mpsc;
+
+use super::alerts::Alerts;
 use super::ops::bind::{BindContext, bind, bind_error};
+use super::ops::register;
 use super::{Edition, OpOutcome, Session, audit};
+use crate::asn1::oids::ID_ACT_AUTO_ALERT;
+use crate::asn1::x413 as x;
 use crate::asn1::x413::BindProblem;
 use crate::assoc::server::{IncomingBind, Server};
-use crate::assoc::{AppContext, AssocError, Association, EndReason, Event, Settings};
+use crate::assoc::{
+    AppContext, AssocError, Association, AssociationHandle, EndReason, Event, Operation, Outcome,
+    Settings,
+};
 use crate::config::{Config, Protocol};
 use crate::directory::Directory;
 use crate::osi::rose::{self, Code};
@@ -30,14 +40,20 @@ pub struct Service {
     pub directory: Arc<dyn Directory>,
     /// Identity and limits.
     pub bind: BindContext,
+    /// Register-MS state and the alert channels of bound associations.
+    pub alerts: Arc<Alerts>,
     /// Associations bound per mailbox (max-associations-per-user).
     bound: Mutex<HashMap<String, u32>>,
 }
 
 impl Service {
     /// A service over `store`, binding users through `directory`.
+    /// Installs the store's delivery hook that feeds auto-alerts.
     pub fn new(store: Arc<Store>, directory: Arc<dyn Directory>, bind: BindContext) -> Self {
+        let alerts = Arc::new(Alerts::new(&store.layout().data));
+        store.on_delivery(alerts.hook());
         Service {
+            alerts,
             store,
             directory,
             bind,
@@ -97,6 +113,13 @@ pub async fn start(config: &Config, service: Arc<Service>) -> Result<Running, As
     let (tx, rx) = watch::channel(false);
     let mut addrs = Vec::new();
     let mut loops = Vec::new();
+    // The alert dispatcher runs until shutdown.
+    loops.push(tokio::spawn(
+        service
+            .alerts
+            .clone()
+            .run(service.store.clone(), rx.clone()),
+    ));
     for l in config
         .listeners
         .iter()
@@ -158,7 +181,7 @@ pub async fn serve(inc: IncomingBind, service: Arc<Service>) {
     let s = service.clone();
     let outcome =
         tokio::task::spawn_blocking(move || bind(&s.bind, &s.directory, edition, &arg)).await;
-    let (session, result) = match outcome {
+    let (session, mut result) = match outcome {
         Ok(Ok(x)) => x,
         Ok(Err(error)) => {
             inc.reject(error);
@@ -176,6 +199,11 @@ pub async fn serve(inc: IncomingBind, service: Arc<Service>) {
         inc.reject(bind_error(BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION));
         return;
     }
+    let (alerts, mb) = (service.alerts.clone(), session.mailbox_id.clone());
+    let pending = tokio::task::spawn_blocking(move || alerts.take_pending(&mb))
+        .await
+        .unwrap_or(false);
+    result = with_auto_alert(&result, pending);
     tracing::info!(%peer, user = %session.uaname, ?edition, "bound");
     let assoc = inc.accept(result);
     let mailbox = session.mailbox_id.clone();
@@ -183,15 +211,73 @@ pub async fn serve(inc: IncomingBind, service: Arc<Service>) {
     service.leave(&mailbox);
 }
 
+/// The MSBindResult with auto-alert among the available auto-actions and alert-indication set
+/// when an alert fired while the user was away (X.413 §8.1.1.2).
+fn with_auto_alert(result: &Bytes, pending: bool) -> Bytes {
+    let Ok(mut r) = x::decode::<x::MSBindResult>(result) else {
+        return result.clone();
+    };
+    r.available_auto_actions = Some(x::Set(vec![ObjectIdentifier::from(ID_ACT_AUTO_ALERT)]));
+    if pending {
+        r.alert_indication = Some(true);
+    }
+    x::encode(&r)
+        .map(Bytes::from)
+        .unwrap_or_else(|_| result.clone())
+}
+
+/// Invokes Alert on the UA for each alert queued for this association, one at a time; a UA
+/// that does not answer holds up only this task (its channel fills and further alerts drop).
+async fn send_alerts(handle: AssociationHandle, mut rx: mpsc::Receiver<Bytes>) {
+    while let Some(arg) = rx.recv().await {
+        match handle.invoke(Operation::Alert, Some(arg)).await {
+            Ok(Outcome::Result(_)) => {}
+            Ok(other) => tracing::info!("alert answered with {other:?}"),
+            Err(e) => {
+                tracing::info!("alert not delivered: {e}");
+                if matches!(e, AssocError::NotAvailable(_)) {
+                    continue;
+                }
+                break;
+            }
+        }
+    }
+}
+
 async fn run_association(mut assoc: Association, session: Arc<Session>, service: Arc<Service>) {
+    let (sink, rx) = service.alerts.attach(&session.mailbox_id);
+    let sender = tokio::spawn(send_alerts(assoc.handle(), rx));
     while let Some(ev) = assoc.next_event().await {
         match ev {
             Event::Invoke(inv) => {
                 let (s, store) = (session.clone(), service.store.clone());
+                let alerts = service.alerts.clone();
+                let directory = service.directory.clone();
                 let op = inv.operation;
                 let arg = inv.argument.clone();
-                let r =
-                    tokio::task::spawn_blocking(move || s.handle(&store, op, arg.as_deref())).await;
+                let r = tokio::task::spawn_blocking(move || match op {
+                    Operation::RegisterMs => {
+                        register::run(&s, &alerts, directory.as_ref(), arg.as_deref())
+                    }
+                    Operation::List | Operation::Fetch => {
+                        let st = alerts.state(&s.mailbox_id).unwrap_or_else(|e| {
+                            tracing::warn!("attribute defaults not read: {e}");
+                            Default::default()
+                        });
+                        let names = if op == Operation::List {
+                            st.list_attribute_defaults
+                        } else {
+                            st.fetch_attribute_defaults
+                        };
+                        let d: Vec<ObjectIdentifier> = names
+                            .iter()
+                            .filter_map(|n| super::alerts::undotted(n))
+                            .collect();
+                        s.handle_with(&store, op, arg.as_deref(), &d)
+                    }
+                    _ => s.handle(&store, op, arg.as_deref()),
+                })
+                .await;
                 match r {
                     Ok(OpOutcome::Result(b)) => inv.result(Some(b)),
                     Ok(OpOutcome::Error(e)) => {
@@ -199,6 +285,7 @@ async fn run_association(mut assoc: Association, session: Arc<Session>, service:
                         inv.error(Code::Local(e.code()), p);
                     }
                     Ok(OpOutcome::Mistyped) => inv.reject(rose::problem::MISTYPED_ARGUMENT),
+                    Ok(OpOutcome::X411Error(c)) => inv.error(Code::Local(c), None),
                     // A panicked operation: the invoke is dropped, which rejects it.
                     Err(e) => tracing::error!("operation task failed: {e}"),
                 }
@@ -215,6 +302,8 @@ async fn run_association(mut assoc: Association, session: Arc<Session>, service:
             }
         }
     }
+    service.alerts.detach(&session.mailbox_id, sink);
+    sender.abort();
 }
 
 /// Applies the configured retention rules once (DESIGN.md §6 ageing, through the store's

@@ -66,16 +66,30 @@ pub struct Session {
 impl Session {
     /// Runs one invoked operation. Blocking (store I/O): call from a blocking context.
     pub fn handle(&self, store: &Store, op: Operation, arg: Option<&[u8]>) -> OpOutcome {
+        self.handle_with(store, op, arg, &[])
+    }
+
+    /// Runs one invoked operation; `defaults` are the user's registered list- or
+    /// fetch-attribute-defaults for a List or Fetch (Register-MS). Blocking.
+    pub fn handle_with(
+        &self,
+        store: &Store,
+        op: Operation,
+        arg: Option<&[u8]>,
+        defaults: &[rasn::types::ObjectIdentifier],
+    ) -> OpOutcome {
         let r = match op {
             Operation::Summarize => {
                 let r = ops::summarize::run(self, store, arg);
                 self.audit("SUMMARIZE", "");
                 r
             }
-            Operation::List => ops::list::run(self, store, arg),
-            Operation::Fetch => ops::fetch::run(self, store, arg),
+            Operation::List => ops::list::run_with_defaults(self, store, arg, defaults),
+            Operation::Fetch => ops::fetch::run_with_defaults(self, store, arg, defaults),
             Operation::Delete => ops::delete::run(self, store, arg),
-            // Register-MS, Modify and MS-submission come with later issues: a conforming
+            Operation::Modify => ops::modify::run(self, store, arg),
+            // Register-MS is run by the service (it needs the user state); MS-submission comes
+            // with a later issue: a conforming
             // "not now" rather than a reject, so UAs carry on.
             _ => OpOutcome::Error(ops::service(
                 crate::asn1::x413::ServiceProblem::UNWILLING_TO_PERFORM,

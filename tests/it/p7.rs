@@ -675,7 +675,24 @@ fn tshark_available() -> bool {
 
 /// tshark's verbose dissection of one recorded connection; fails on Malformed or expert
 /// errors.
+const TSHARK_BAD: [&str; 5] = [
+    "Malformed",
+    "[Expert Info (Error",
+    "Expert Info (Warning",
+    "Dissector bug",
+    "BER Error",
+];
+
 fn tshark_dissect(exchange: &[(bool, Vec<u8>)]) -> String {
+    let text = tshark_text(exchange);
+    for bad in TSHARK_BAD {
+        assert!(!text.contains(bad), "tshark found {bad}:\n{text}");
+    }
+    text
+}
+
+/// tshark's verbose dissection, unchecked.
+fn tshark_text(exchange: &[(bool, Vec<u8>)]) -> String {
     let pairs: Vec<(bool, &[u8])> = exchange.iter().map(|(d, b)| (*d, b.as_slice())).collect();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p7.pcap");
@@ -691,17 +708,7 @@ fn tshark_dissect(exchange: &[(bool, Vec<u8>)]) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    for bad in [
-        "Malformed",
-        "[Expert Info (Error",
-        "Expert Info (Warning",
-        "Dissector bug",
-        "BER Error",
-    ] {
-        assert!(!text.contains(bad), "tshark found {bad}:\n{text}");
-    }
-    text
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[tokio::test]
@@ -996,4 +1003,671 @@ async fn mstored_increment_raises_the_first_sequence_number() {
         .unwrap();
     assert_eq!(d.key.seq, 101);
     store.close().unwrap();
+}
+
+fn status_mod(status: i64) -> x::EntryModification {
+    x::EntryModification {
+        strict: None,
+        modification: x::Modification::AddAttribute(x::Attribute::single(
+            ObjectIdentifier::from(oids::ID_ATT_RETRIEVAL_STATUS),
+            x::value::integer(status),
+        )),
+    }
+}
+
+fn modify_arg(seqs: Vec<u32>, mods: Vec<x::EntryModification>) -> x::ModifyArgument {
+    x::ModifyArgument {
+        entry_class: None,
+        entries: x::ModifyEntries::SpecificEntries(seqs),
+        modifications: mods,
+        modify_extensions: None,
+    }
+}
+
+async fn count_new(c: &P7Client) -> u32 {
+    c.summarize(&x::SummarizeArgument::new(
+        x::Selector::default().with_filter(status_new()),
+    ))
+    .await
+    .unwrap()
+    .count
+}
+
+#[tokio::test]
+async fn modify_changes_retrieval_status_and_refuses_other_changes() {
+    let f = start().await;
+    let c = alice(&f, Edition::V94).await;
+    assert_eq!(count_new(&c).await, 3);
+    // processed on 1 and 3, by sequence number.
+    let r = c
+        .modify(&modify_arg(vec![1, 3], vec![status_mod(2)]))
+        .await
+        .unwrap();
+    assert_eq!(r.entries_modified, Some(vec![1, 3]));
+    assert_eq!(count_new(&c).await, 1);
+    let mut a = x::ListArgument::new(x::Selector::sequence_numbers(Some(3), Some(3)));
+    a.requested_attributes = Some(
+        vec![x::AttributeSelection::all(ObjectIdentifier::from(
+            oids::ID_ATT_RETRIEVAL_STATUS,
+        ))]
+        .into(),
+    );
+    let l = c.list(&a).await.unwrap().requested.unwrap();
+    assert_eq!(
+        attr_value(&l[0], Attr::RetrievalStatus),
+        Some(Value::Int(2))
+    );
+    // Back to new, by selector.
+    let by_sel = x::ModifyArgument {
+        entries: x::ModifyEntries::Selector(x::Selector::sequence_numbers(Some(1), Some(3))),
+        ..modify_arg(vec![], vec![status_mod(0)])
+    };
+    let r = c.modify(&by_sel).await.unwrap();
+    assert_eq!(r.entries_modified, Some(vec![1, 2, 3]));
+    assert_eq!(count_new(&c).await, 3);
+
+    // A missing entry: sequence-number-error, and nothing changes.
+    let err = op_error(
+        c.modify(&modify_arg(vec![1, 99], vec![status_mod(2)]))
+            .await,
+    );
+    assert_eq!(
+        err,
+        P7Error::SequenceNumber(x::SequenceNumberErrorParameter::no_such_entry([99]))
+    );
+    assert_eq!(count_new(&c).await, 3);
+    // A status that does not exist: attribute-error invalid-attribute-value.
+    let err = op_error(c.modify(&modify_arg(vec![1], vec![status_mod(7)])).await);
+    assert!(
+        matches!(&err, P7Error::Attribute(p) if p.problems.iter().next().unwrap().problem == x::AttributeProblem::INVALID_ATTRIBUTE_VALUE),
+        "{err:?}"
+    );
+    // Another attribute: attribute-error inappropriate-modification.
+    let subj = x::EntryModification {
+        strict: None,
+        modification: x::Modification::RemoveAttribute(ObjectIdentifier::from(
+            oids::ID_ATT_PRIORITY,
+        )),
+    };
+    let err = op_error(c.modify(&modify_arg(vec![1], vec![subj])).await);
+    assert!(
+        matches!(&err, P7Error::Attribute(p) if p.problems.iter().next().unwrap().problem == x::AttributeProblem::INAPPROPRIATE_MODIFICATION),
+        "{err:?}"
+    );
+    assert_eq!(count_new(&c).await, 3);
+    c.release().await.unwrap();
+    f.running.shutdown().await;
+}
+
+/// A running service over a store the test keeps, to deliver through the storage API.
+async fn start_with_store(dir: &Path) -> (Running, Arc<Store>, SocketAddr) {
+    let (r, s, a, _) = start_with_service(dir).await;
+    (r, s, a)
+}
+
+async fn start_with_service(dir: &Path) -> (Running, Arc<Store>, SocketAddr, Arc<Service>) {
+    let path = dir.join("mstore.toml");
+    if !path.exists() {
+        write_config(dir, "127.0.0.1:0", "");
+    }
+    let config = Config::load(&path).unwrap();
+    let store = Arc::new(Store::open(&config.data_dir).unwrap());
+    let svc = Arc::new(Service::new(
+        store.clone(),
+        mstore::directory::from_config(&config).unwrap(),
+        BindContext::from_config(&config),
+    ));
+    let running = service::start(&config, svc.clone()).await.unwrap();
+    let addr = running.local_addrs()[0];
+    (running, store, addr, svc)
+}
+
+fn alert_registration(id: u32, filter: Option<x::Filter>) -> x::AutoActionRegistration {
+    let p = x::AutoAlertRegistrationParameter {
+        filter,
+        requested_attributes: Some(
+            vec![
+                x::AttributeSelection::all(ObjectIdentifier::from(oids::ID_ATT_SEQUENCE_NUMBER)),
+                x::AttributeSelection::all(ObjectIdentifier::from(oids::ID_ATT_PRIORITY)),
+            ]
+            .into(),
+        ),
+        ..Default::default()
+    };
+    x::AutoActionRegistration::auto_alert(id, &p).unwrap()
+}
+
+fn register_arg(regs: Vec<x::AutoActionRegistration>) -> x::RegisterMSArgument {
+    x::RegisterMSArgument {
+        auto_action_registrations: Some(x::Set(regs)),
+        ..Default::default()
+    }
+}
+
+fn deliver(store: &Store, to: &str, name: &str) -> u32 {
+    let (env, content) = example(name);
+    store
+        .deliver(&MailboxName::from(&addr(to)), &env, &content)
+        .unwrap()
+        .key
+        .seq
+}
+
+fn priority_normal() -> x::Filter {
+    x::Filter::equality(
+        ObjectIdentifier::from(oids::ID_ATT_PRIORITY),
+        x::value::priority(mstore::asn1::x411::Priority::Normal),
+    )
+}
+
+#[tokio::test]
+async fn alerts_fire_for_exactly_the_matching_deliveries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (running, store, a) = start_with_store(dir.path()).await;
+    for e in [Edition::V88, Edition::V94] {
+        let mut c = P7Client::connect(&opts(a, ALICE, b"pw-a", e))
+            .await
+            .unwrap();
+        let actions = c.bind_result.available_auto_actions.clone().unwrap();
+        assert!(actions.iter().any(|t| **t == *oids::ID_ACT_AUTO_ALERT));
+        // 5: priority normal; 6: anything else.
+        c.register_ms(&register_arg(vec![
+            alert_registration(5, Some(priority_normal())),
+            alert_registration(6, Some(x::Filter::Not(Box::new(priority_normal())))),
+        ]))
+        .await
+        .unwrap();
+        let mut seqs = Vec::new();
+        for name in ["ipm", "amhs-basic", "p772"] {
+            seqs.push(deliver(&store, ALICE, name));
+        }
+        deliver(&store, BOB, "ipm"); // Bob has no registration: Alice sees nothing of it.
+        // The store's own view of which entries are priority normal.
+        let mut l = x::ListArgument::new(
+            x::Selector::sequence_numbers(Some(seqs[0]), Some(seqs[2]))
+                .with_filter(priority_normal()),
+        );
+        l.requested_attributes = Some(
+            vec![x::AttributeSelection::all(ObjectIdentifier::from(
+                oids::ID_ATT_SEQUENCE_NUMBER,
+            ))]
+            .into(),
+        );
+        let normal: Vec<u32> = c
+            .list(&l)
+            .await
+            .unwrap()
+            .requested
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.sequence_number)
+            .collect();
+        let mut got = Vec::new();
+        for _ in 0..3 {
+            let al = tokio::time::timeout(std::time::Duration::from_secs(10), c.next_alert())
+                .await
+                .unwrap()
+                .unwrap();
+            let entry = al.new_entry.unwrap();
+            // The requested attributes, and no others.
+            assert!(entry.attribute(oids::ID_ATT_SEQUENCE_NUMBER).is_some());
+            assert!(entry.attribute(oids::ID_ATT_CONTENT_LENGTH).is_none());
+            got.push((al.alert_registration_identifier, entry.sequence_number));
+        }
+        got.sort();
+        let mut want: Vec<(u32, u32)> = seqs
+            .iter()
+            .map(|s| (if normal.contains(s) { 5 } else { 6 }, *s))
+            .collect();
+        want.sort();
+        assert_eq!(got, want, "{e:?}");
+        // Exactly three: no fourth alert comes.
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(500), c.next_alert())
+                .await
+                .is_err()
+        );
+        // Deregistered: no more alerts.
+        c.register_ms(&x::RegisterMSArgument {
+            auto_action_deregistrations: Some(x::Set(
+                [5, 6]
+                    .into_iter()
+                    .map(|id| x::AutoActionDeregistration {
+                        auto_action_type: ObjectIdentifier::from(oids::ID_ACT_AUTO_ALERT),
+                        registration_identifier: Some(id),
+                    })
+                    .collect(),
+            )),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        deliver(&store, ALICE, "ipm");
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(500), c.next_alert())
+                .await
+                .is_err()
+        );
+        c.release().await.unwrap();
+    }
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_ua_that_never_answers_alerts_does_not_block_deliveries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (running, store, a) = start_with_store(dir.path()).await;
+    // This UA registers and then never reads its association again.
+    let mute = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V94))
+        .await
+        .unwrap();
+    mute.register_ms(&register_arg(vec![alert_registration(1, None)]))
+        .await
+        .unwrap();
+    let n = 3 * mstore::p7::alerts::PER_ASSOCIATION as u32 / 2;
+    let st = store.clone();
+    let started = std::time::Instant::now();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        tokio::task::spawn_blocking(move || {
+            for _ in 0..n {
+                deliver(&st, ALICE, "amhs-basic");
+            }
+        }),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    eprintln!("{n} deliveries in {:?}", started.elapsed());
+    // The service still answers another association of the same user.
+    let c = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V94))
+        .await
+        .unwrap();
+    assert_eq!(count_new(&c).await, n);
+    c.release().await.unwrap();
+    drop(mute);
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn registrations_survive_a_reopen_and_a_rebuild_and_bind_tells_of_missed_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (running, _store, a) = start_with_store(dir.path()).await;
+        let c = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V94))
+            .await
+            .unwrap();
+        assert_eq!(c.bind_result.alert_indication, None);
+        c.register_ms(&register_arg(vec![alert_registration(9, None)]))
+            .await
+            .unwrap();
+        c.release().await.unwrap();
+        running.shutdown().await;
+    }
+    // The registration is user state, not index: a rebuild of the index keeps it.
+    mstore::store::offline::rebuild(
+        &mstore::store::RealFs,
+        &dir.path().join("data"),
+        &[],
+        &mut |_| {},
+    )
+    .unwrap();
+    let (running, store, a) = start_with_store(dir.path()).await;
+    // Delivered while Alice is away: the next bind says an alert fired.
+    deliver(&store, ALICE, "ipm");
+    let mut indicated = false;
+    for _ in 0..50 {
+        let c = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V94))
+            .await
+            .unwrap();
+        let ind = c.bind_result.alert_indication == Some(true);
+        if ind {
+            // The registration is still there after the reopen.
+            let r = c
+                .register_ms(&x::RegisterMSArgument {
+                    registration_status_request: Some(x::RegistrationTypes {
+                        registrations: None,
+                        extended_registrations: None,
+                        restrict_message_groups: None,
+                    }),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            let x::RegisterMSResult::RegisteredInformation(info) = r else {
+                panic!("{r:?}")
+            };
+            let regs = info.auto_action_registrations.unwrap();
+            assert_eq!(
+                regs.iter()
+                    .map(|r| r.effective_registration_identifier())
+                    .collect::<Vec<_>>(),
+                vec![9]
+            );
+            c.release().await.unwrap();
+            // Told once: the next bind no longer indicates.
+            let c = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V94))
+                .await
+                .unwrap();
+            assert_eq!(c.bind_result.alert_indication, None);
+            c.release().await.unwrap();
+            indicated = true;
+            break;
+        }
+        c.release().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(indicated);
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn p7_modify_register_alert_and_deregister_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let listen: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let config = write_config(dir.path(), &listen.to_string(), "");
+    {
+        let store = Store::open(dir.path().join("data")).unwrap();
+        preload(&store);
+        store.close().unwrap();
+    }
+    let _daemon = Daemon(
+        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
+            .arg("--config")
+            .arg(&config)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_listening(listen).await;
+    let pw = dir.path().join("alice-pw");
+    std::fs::write(&pw, "pw-a\n").unwrap();
+    let run = |args: &'static [&'static str]| {
+        let pw = pw.clone();
+        async move {
+            tokio::task::spawn_blocking(move || p7_cmd(listen, &pw, args))
+                .await
+                .unwrap()
+        }
+    };
+    let json = |out: &std::process::Output| -> serde_json::Value {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let v = json(
+        &run(&[
+            "--context",
+            "94",
+            "--json",
+            "modify",
+            "1",
+            "3",
+            "--status",
+            "processed",
+        ])
+        .await,
+    );
+    assert_eq!(v["modified"], serde_json::json!([1, 3]));
+    let v = json(&run(&["--json", "summarize"]).await);
+    assert_eq!(v["new"].as_u64(), Some(1));
+    // Modify is 1994 only: refused before connecting.
+    let out = run(&["modify", "1", "--status", "new"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    // A missing entry: exit 4.
+    let out = run(&["--context", "94", "modify", "99", "--status", "new"]).await;
+    assert_eq!(out.status.code(), Some(4));
+
+    // register-alert writes the user state outside the index; deregister removes it.
+    let v = json(
+        &run(&[
+            "--json",
+            "register-alert",
+            "--id",
+            "3",
+            "--filter",
+            "(priority=urgent)",
+        ])
+        .await,
+    );
+    assert_eq!(v["registered"].as_u64(), Some(3));
+    let users = dir.path().join("data/state/users");
+    let read_state = || {
+        std::fs::read_dir(&users)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(read_state().contains("id = 3"), "{}", read_state());
+    let out = run(&["register-alert", "--filter", "(nonsense"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&run(&["--json", "deregister", "3"]).await);
+    assert_eq!(v["deregistered"].as_u64(), Some(3));
+    assert!(!read_state().contains("id = 3"), "{}", read_state());
+
+    // change-password: the old password stops working, the new one binds.
+    let newpw = dir.path().join("alice-new-pw");
+    std::fs::write(&newpw, "pw-new\n").unwrap();
+    let (pw2, np) = (pw.clone(), newpw.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        p7_cmd(
+            listen,
+            &pw2,
+            &[
+                "change-password",
+                "--new-password-file",
+                np.to_str().unwrap(),
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(run(&["summarize"]).await.status.code(), Some(3));
+    let out = tokio::task::spawn_blocking(move || p7_cmd(listen, &newpw, &["summarize"]))
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn a_ua_that_disconnects_mid_alert_is_cleaned_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (running, store, a, svc) = start_with_service(dir.path()).await;
+    let mailbox = MailboxName::from(&addr(ALICE)).id();
+    let gone = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V88))
+        .await
+        .unwrap();
+    gone.register_ms(&register_arg(vec![alert_registration(1, None)]))
+        .await
+        .unwrap();
+    assert_eq!(svc.alerts.bound(&mailbox), 1);
+    // An alert is on its way when the UA goes away without answering.
+    deliver(&store, ALICE, "ipm");
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    drop(gone);
+    let mut left = false;
+    for _ in 0..100 {
+        if svc.alerts.bound(&mailbox) == 0 {
+            left = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(left, "the dropped association still takes alerts");
+    // Deliveries go on, and the next association gets its alerts.
+    deliver(&store, ALICE, "ipm");
+    let mut c = P7Client::connect(&opts(a, ALICE, b"pw-a", Edition::V88))
+        .await
+        .unwrap();
+    let seq = deliver(&store, ALICE, "amhs-basic");
+    let al = tokio::time::timeout(std::time::Duration::from_secs(10), c.next_alert())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(al.new_entry.unwrap().sequence_number, seq);
+    c.release().await.unwrap();
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn tshark_decodes_register_ms_and_alert_on_ms_access_88() {
+    if !tshark_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (running, store, a) = start_with_store(dir.path()).await;
+    let (proxy, logs) = recording_proxy(a).await;
+    let mut c = P7Client::connect(&opts(proxy, ALICE, b"pw-a", Edition::V88))
+        .await
+        .unwrap();
+    c.register_ms(&register_arg(vec![alert_registration(
+        4,
+        Some(priority_normal()),
+    )]))
+    .await
+    .unwrap();
+    let seq = deliver(&store, ALICE, "ipm");
+    let al = tokio::time::timeout(std::time::Duration::from_secs(10), c.next_alert())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(al.alert_registration_identifier, 4);
+    c.release().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let log = logs.lock().unwrap()[0].lock().unwrap().clone();
+    let text = tshark_text(&log);
+    if std::env::var_os("MSTORE_SHOW_TSHARK").is_some() {
+        eprintln!("{text}");
+    }
+    for needle in [
+        "Register-MSArgument",
+        "AlertArgument",
+        "alert-registration-identifier: 4",
+        &format!("sequence-number: {seq}"),
+        "available-auto-actions",
+    ] {
+        assert!(
+            text.to_lowercase().contains(&needle.to_lowercase()),
+            "tshark output lacks {needle}:\n{text}"
+        );
+    }
+    // tshark has no dissector for the auto-alert registration parameter (2.6.4.4.1), so it
+    // flags the undissected open type after it; anything else malformed fails the test.
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        if TSHARK_BAD.iter().any(|b| l.contains(b)) {
+            assert!(
+                lines[i.saturating_sub(8)..=i]
+                    .iter()
+                    .any(|p| p.contains("Dissector for OID not implemented")),
+                "malformed beyond the known gap at line {i}:\n{text}"
+            );
+        }
+    }
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn list_and_fetch_attribute_defaults_stand_in_for_absent_requests() {
+    let f = start().await;
+    let c = alice(&f, Edition::V94).await;
+    let types = |v: &[&rasn::types::Oid]| -> Option<x::Set<ObjectIdentifier>> {
+        Some(x::Set(
+            v.iter().map(|o| ObjectIdentifier::from(*o)).collect(),
+        ))
+    };
+    c.register_ms(&x::RegisterMSArgument {
+        list_attribute_defaults: types(&[oids::ID_ATT_CONTENT_LENGTH]),
+        fetch_attribute_defaults: types(&[oids::ID_ATT_PRIORITY]),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let l = c
+        .list(&x::ListArgument::new(x::Selector::default()))
+        .await
+        .unwrap()
+        .requested
+        .unwrap();
+    assert_eq!(l.len(), 3);
+    for e in &l {
+        let names: Vec<_> = e
+            .attributes
+            .iter()
+            .flat_map(|s| s.iter())
+            .map(|a| a.attribute_type.clone())
+            .collect();
+        assert_eq!(
+            names,
+            vec![ObjectIdentifier::from(oids::ID_ATT_CONTENT_LENGTH)]
+        );
+    }
+    let e = c
+        .fetch(&x::FetchArgument::precise(1))
+        .await
+        .unwrap()
+        .entry_information
+        .unwrap();
+    assert!(e.attribute(oids::ID_ATT_PRIORITY).is_some());
+    assert!(e.attribute(oids::ID_ATT_CONTENT).is_none());
+    // An explicit request still wins.
+    let mut a = x::ListArgument::new(x::Selector::sequence_numbers(Some(1), Some(1)));
+    a.requested_attributes = Some(
+        vec![x::AttributeSelection::all(ObjectIdentifier::from(
+            oids::ID_ATT_PRIORITY,
+        ))]
+        .into(),
+    );
+    let l = c.list(&a).await.unwrap().requested.unwrap();
+    assert!(l[0].attribute(oids::ID_ATT_CONTENT_LENGTH).is_none());
+    c.release().await.unwrap();
+    f.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn change_credentials_rewrites_the_embedded_directory_password() {
+    let f = start().await;
+    let simple = |p: &str| {
+        mstore::asn1::x411::Credentials::Simple(mstore::asn1::x411::Password::OctetString(
+            p.as_bytes().to_vec().into(),
+        ))
+    };
+    let change = |old: &str, new: &str| x::RegisterMSArgument {
+        change_credentials: Some(x::ChangeCredentials {
+            old_credentials: simple(old),
+            new_credentials: simple(new),
+        }),
+        ..Default::default()
+    };
+    let c = alice(&f, Edition::V88).await;
+    // A wrong old password: X.411 old-credentials-incorrectly-specified (5), nothing changes.
+    match c.register_ms(&change("nope", "pw-new")).await {
+        Err(ClientError::Protocol(m)) => assert!(m.contains("error 5"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    c.register_ms(&change("pw-a", "pw-new")).await.unwrap();
+    c.release().await.unwrap();
+    let old = P7Client::connect(&opts(f.addr, ALICE, b"pw-a", Edition::V88)).await;
+    assert!(matches!(old, Err(ClientError::Authentication)), "{old:?}");
+    let c = P7Client::connect(&opts(f.addr, ALICE, b"pw-new", Edition::V94))
+        .await
+        .unwrap();
+    c.release().await.unwrap();
+    f.running.shutdown().await;
 }

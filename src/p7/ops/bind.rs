@@ -50,7 +50,8 @@ pub fn bind_error(p: BindProblem) -> Bytes {
     )
 }
 
-fn password(c: &Credentials) -> Option<Vec<u8>> {
+/// The password of simple credentials.
+pub(crate) fn password(c: &Credentials) -> Option<Vec<u8>> {
     match c {
         Credentials::Simple(Password::Ia5String(s)) => Some(s.to_string().into_bytes()),
         Credentials::Simple(Password::OctetString(o)) => Some(o.to_vec()),

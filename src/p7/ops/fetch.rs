@@ -34,9 +34,27 @@ pub const FETCH_DEFAULT: [Attr; 16] = [
 
 /// Runs Fetch.
 pub fn run(s: &Session, store: &Store, arg: Option<&[u8]>) -> OpOutcome {
-    let Some(a) = decode_arg::<x::FetchArgument>(arg) else {
+    run_with_defaults(s, store, arg, &[])
+}
+
+/// Runs Fetch with the user's registered fetch-attribute-defaults (Register-MS): they
+/// stand in for absent requested-attributes.
+pub fn run_with_defaults(
+    s: &Session,
+    store: &Store,
+    arg: Option<&[u8]>,
+    defaults: &[rasn::types::ObjectIdentifier],
+) -> OpOutcome {
+    let Some(mut a) = decode_arg::<x::FetchArgument>(arg) else {
         return OpOutcome::Mistyped;
     };
+    if a.requested_attributes.is_none() && !defaults.is_empty() {
+        let sel: Vec<x::AttributeSelection> = defaults
+            .iter()
+            .map(|t| x::AttributeSelection::all(t.clone()))
+            .collect();
+        a.requested_attributes = Some(sel.into());
+    }
     fetch(s, store, &a).into()
 }
 

@@ -11,9 +11,27 @@ use crate::store::Store;
 
 /// Runs List.
 pub fn run(s: &Session, store: &Store, arg: Option<&[u8]>) -> OpOutcome {
-    let Some(a) = decode_arg::<x::ListArgument>(arg) else {
+    run_with_defaults(s, store, arg, &[])
+}
+
+/// Runs List with the user's registered list-attribute-defaults (Register-MS): they
+/// stand in for absent requested-attributes.
+pub fn run_with_defaults(
+    s: &Session,
+    store: &Store,
+    arg: Option<&[u8]>,
+    defaults: &[rasn::types::ObjectIdentifier],
+) -> OpOutcome {
+    let Some(mut a) = decode_arg::<x::ListArgument>(arg) else {
         return OpOutcome::Mistyped;
     };
+    if a.requested_attributes.is_none() && !defaults.is_empty() {
+        let sel: Vec<x::AttributeSelection> = defaults
+            .iter()
+            .map(|t| x::AttributeSelection::all(t.clone()))
+            .collect();
+        a.requested_attributes = Some(sel.into());
+    }
     list(s, store, &a).into()
 }
 

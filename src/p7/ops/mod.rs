@@ -7,6 +7,8 @@ pub mod bind;
 pub mod delete;
 pub mod fetch;
 pub mod list;
+pub mod modify;
+pub mod register;
 pub mod summarize;
 
 use bytes::Bytes;
