@@ -88,14 +88,20 @@ async fn run(args: Args) -> anyhow::Result<()> {
     );
     let directory = mstore::directory::from_config(&config)?;
     tracing::info!(directory = directory.kind(), data = %config.data_dir.display(), "store open");
+    // The MTA's deliveries (P3 mts-forced-access) land through the same store; the P7
+    // service's alert dispatcher sees them through the store's delivery hook.
+    let p3 = Arc::new(
+        mstore::p3::Responder::new(store.clone(), directory.clone(), config.store.clone())
+            .max_message_size(config.limits.max_message_size),
+    );
     let svc = Arc::new(Service::new(
         store.clone(),
         directory,
         BindContext::from_config(&config),
     ));
-    let running = service::start(&config, svc.clone()).await?;
+    let running = service::start_with_p3(&config, svc.clone(), Some(p3)).await?;
     for a in running.local_addrs() {
-        tracing::info!(address = %a, "P7 listening");
+        tracing::info!(address = %a, "listening (P7 and, where configured, P3)");
     }
     let retention = config.retention.clone();
     let ager = (!retention.interval.is_zero() && !retention.rules.is_empty()).then(|| {

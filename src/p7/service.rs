@@ -21,10 +21,9 @@ use super::{Edition, OpOutcome, Session, audit};
 use crate::asn1::oids::ID_ACT_AUTO_ALERT;
 use crate::asn1::x413 as x;
 use crate::asn1::x413::BindProblem;
-use crate::assoc::server::{IncomingBind, Server};
+use crate::assoc::server::{IncomingBind, Server, contexts_for};
 use crate::assoc::{
-    AppContext, AssocError, Association, AssociationHandle, EndReason, Event, Operation, Outcome,
-    Settings,
+    AssocError, Association, AssociationHandle, EndReason, Event, Operation, Outcome, Settings,
 };
 use crate::config::{Config, Protocol};
 use crate::directory::Directory;
@@ -109,6 +108,18 @@ impl Running {
 
 /// Starts the P7 listeners `config` names (listeners with protocol `p7`).
 pub async fn start(config: &Config, service: Arc<Service>) -> Result<Running, AssocError> {
+    start_with_p3(config, service, None).await
+}
+
+/// Starts every listener `config` names. P7 (ms-access) associations are served by `service`;
+/// with a P3 responder, listeners naming `p3` also offer mts-forced-access, and an MTA's
+/// associations on them go to `p3`. One listener may carry both, told apart by the
+/// application context the peer asks for.
+pub async fn start_with_p3(
+    config: &Config,
+    service: Arc<Service>,
+    p3: Option<Arc<crate::p3::Responder>>,
+) -> Result<Running, AssocError> {
     let settings = Settings::from_config(config);
     let (tx, rx) = watch::channel(false);
     let mut addrs = Vec::new();
@@ -120,21 +131,23 @@ pub async fn start(config: &Config, service: Arc<Service>) -> Result<Running, As
             .clone()
             .run(service.store.clone(), rx.clone()),
     ));
-    for l in config
-        .listeners
-        .iter()
-        .filter(|l| l.protocols.contains(&Protocol::P7))
-    {
-        let server = Server::bind(
-            l.address,
-            vec![AppContext::MsAccess88, AppContext::MsAccess94],
-            settings.clone(),
-        )
-        .await?;
+    for l in &config.listeners {
+        // A listener offers P3 only when there is a responder to serve it.
+        let protocols: Vec<Protocol> = l
+            .protocols
+            .iter()
+            .copied()
+            .filter(|p| *p == Protocol::P7 || p3.is_some())
+            .collect();
+        if protocols.is_empty() {
+            continue;
+        }
+        let server = Server::bind(l.address, contexts_for(&protocols), settings.clone()).await?;
         addrs.push(server.local_addr());
         loops.push(tokio::spawn(accept_loop(
             server,
             service.clone(),
+            p3.clone(),
             rx.clone(),
         )));
     }
@@ -148,15 +161,22 @@ pub async fn start(config: &Config, service: Arc<Service>) -> Result<Running, As
 async fn accept_loop(
     mut server: Server,
     service: Arc<Service>,
+    p3: Option<Arc<crate::p3::Responder>>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut serving = tokio::task::JoinSet::new();
     loop {
         tokio::select! {
             inc = server.accept() => match inc {
-                Some(inc) => {
-                    serving.spawn(serve(inc, service.clone()));
-                }
+                Some(inc) => match &p3 {
+                    // The server only offers mts-forced-access when a responder exists.
+                    Some(r) if !inc.info().application_context.is_p7() => {
+                        serving.spawn(r.clone().serve(inc));
+                    }
+                    _ => {
+                        serving.spawn(serve(inc, service.clone()));
+                    }
+                },
                 None => break,
             },
             // Reap finished associations so the set stays small.
