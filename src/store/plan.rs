@@ -19,12 +19,15 @@ use super::query::{self, Attr, AttributeSelection, Filter, FilterItem, Range, Se
 use super::{EntryKey, Store};
 
 /// How candidates are found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Access {
     /// Secondary key: entries with this retrieval status.
     Status(u8),
     /// Secondary key: priority (kind 0) or primary-precedence (kind 1) equal to the value.
     Prio(u8, i64),
+    /// Secondary key: originator-name (kind 0) or originator (kind 1) whose matching key
+    /// ([`attrs::match_key`]) is the value.
+    Originator(u8, String),
     /// Secondary key: content-length within bounds.
     Length(u64, u64),
     /// Secondary key: creation time within bounds.
@@ -78,7 +81,7 @@ fn conjuncts(f: &Filter) -> Vec<&FilterItem> {
 
 /// Chooses the access path of a selector (the first of [`plans`], or a scan).
 pub fn plan(sel: &Selector) -> Access {
-    plans(sel).first().copied().unwrap_or(Access::Scan)
+    plans(sel).into_iter().next().unwrap_or(Access::Scan)
 }
 
 /// Every secondary-key access path that applies, most selective kind first; the executor
@@ -97,6 +100,7 @@ pub fn plans(sel: &Selector) -> Vec<Access> {
     }
     let mut status = None;
     let mut prio = None;
+    let mut orig = None;
     for i in items {
         match i {
             FilterItem::Equality(Attr::RetrievalStatus, Value::Int(v)) => {
@@ -109,6 +113,12 @@ pub fn plans(sel: &Selector) -> Vec<Access> {
             }
             FilterItem::Equality(Attr::PrimaryPrecedence, Value::Int(v)) => {
                 prio = prio.or(Some((attrs::PRIO_PRECEDENCE, *v)));
+            }
+            FilterItem::Equality(Attr::OriginatorName, Value::Str(v)) => {
+                orig = orig.or(Some((attrs::ORIG_NAME, attrs::match_key(v))));
+            }
+            FilterItem::Equality(Attr::Originator, Value::Str(v)) => {
+                orig = orig.or(Some((attrs::ORIG_HEADING, attrs::match_key(v))));
             }
             FilterItem::GreaterOrEqual(Attr::ContentLength, Value::Int(v)) => {
                 len.0 = len.0.max(u64::try_from(*v).unwrap_or(0));
@@ -133,6 +143,10 @@ pub fn plans(sel: &Selector) -> Vec<Access> {
         }
     }
     let mut out = Vec::new();
+    // Originator equality first: it singles out a correspondent, the most selective key.
+    if let Some((k, v)) = orig {
+        out.push(Access::Originator(k, v));
+    }
     if let Some(s) = status {
         out.push(Access::Status(s));
     }
@@ -175,6 +189,13 @@ fn candidates(
         }
         Access::Prio(k, v) => {
             let t = txn.open_table(attrs::BY_PRIO)?;
+            for item in t.range((m, c, k, v, 0u32)..=(m, c, k, v, u32::MAX))? {
+                out.push(item?.0.value().4);
+            }
+        }
+        Access::Originator(k, v) => {
+            let t = txn.open_table(attrs::BY_ORIG)?;
+            let v = v.as_str();
             for item in t.range((m, c, k, v, 0u32)..=(m, c, k, v, u32::MAX))? {
                 out.push(item?.0.value().4);
             }
@@ -300,7 +321,7 @@ impl Store {
     /// Selects entries of a mailbox (X.413 Selector semantics).
     pub fn select(&self, mailbox_id: &str, sel: &Selector) -> Result<Selected> {
         let all_plans = plans(sel);
-        let mut access = all_plans.first().copied().unwrap_or(Access::Scan);
+        let mut access = all_plans.first().cloned().unwrap_or(Access::Scan);
         // Entries the text index vouches for, and the filter left to check on them.
         let mut vouched: Option<(std::collections::HashSet<u32>, Filter)> = None;
         let mut text_cands = None;
@@ -340,9 +361,9 @@ impl Store {
             };
             let t = txn.open_table(attrs::ATTRS)?;
             let mut rows = Vec::new();
-            let seq_range = match (&text_cands, access) {
+            let seq_range = match (&text_cands, &access) {
                 (None, Access::Scan) => Some((0, u32::MAX)),
-                (None, Access::Seq(lo, hi)) => Some((lo, hi)),
+                (None, Access::Seq(lo, hi)) => Some((*lo, *hi)),
                 _ => None,
             };
             if let Some((lo, hi)) = seq_range {
@@ -362,12 +383,12 @@ impl Store {
             let cands = match text_cands {
                 Some(c) => c,
                 None => {
-                    let mut c = candidates(&txn, mailbox_id, sel.class, access)?;
+                    let mut c = candidates(&txn, mailbox_id, sel.class, access.clone())?;
                     for more in all_plans.iter().skip(1) {
                         if c.is_empty() {
                             break;
                         }
-                        let other = candidates(&txn, mailbox_id, sel.class, *more)?;
+                        let other = candidates(&txn, mailbox_id, sel.class, more.clone())?;
                         c = intersect(c, &other);
                     }
                     c
