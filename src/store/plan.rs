@@ -87,7 +87,20 @@ pub fn plan(sel: &Selector) -> Access {
 /// Every secondary-key access path that applies, most selective kind first; the executor
 /// intersects them. Empty: scan.
 pub fn plans(sel: &Selector) -> Vec<Access> {
+    plans_exact(sel).0
+}
+
+/// [`plans`], and whether the keys answer the selector exactly: the filter is a conjunction of
+/// items each taken into one key without clamping, so the intersected candidates (child
+/// entries aside) are exactly the matches and only the entries returned need decoding.
+pub fn plans_exact(sel: &Selector) -> (Vec<Access>, bool) {
     let items = sel.filter.as_ref().map(conjuncts).unwrap_or_default();
+    // Items under or / not, or nested and, are not conjuncts: the keys cannot answer them.
+    let mut exact = match &sel.filter {
+        None | Some(Filter::Item(_)) => true,
+        Some(Filter::And(v)) => v.iter().all(|x| matches!(x, Filter::Item(_))),
+        Some(_) => false,
+    };
     let mut len = (0u64, u64::MAX);
     let mut time = (i64::MIN, i64::MAX);
     let mut seq = (0u32, u32::MAX);
@@ -104,28 +117,53 @@ pub fn plans(sel: &Selector) -> Vec<Access> {
     for i in items {
         match i {
             FilterItem::Equality(Attr::RetrievalStatus, Value::Int(v)) => {
-                if let Ok(v) = u8::try_from(*v) {
-                    status = Some(v);
+                match u8::try_from(*v) {
+                    // A second status item is still checked per candidate.
+                    Ok(v) if status.is_none() => status = Some(v),
+                    _ => exact = false,
                 }
             }
             FilterItem::Equality(Attr::Priority, Value::Int(v)) => {
-                prio = prio.or(Some((attrs::PRIO_PRIORITY, *v)));
+                if prio.is_none() {
+                    prio = Some((attrs::PRIO_PRIORITY, *v));
+                } else {
+                    exact = false;
+                }
             }
             FilterItem::Equality(Attr::PrimaryPrecedence, Value::Int(v)) => {
-                prio = prio.or(Some((attrs::PRIO_PRECEDENCE, *v)));
+                if prio.is_none() {
+                    prio = Some((attrs::PRIO_PRECEDENCE, *v));
+                } else {
+                    exact = false;
+                }
             }
             FilterItem::Equality(Attr::OriginatorName, Value::Str(v)) => {
-                orig = orig.or(Some((attrs::ORIG_NAME, attrs::match_key(v))));
+                if orig.is_none() {
+                    orig = Some((attrs::ORIG_NAME, attrs::match_key(v)));
+                } else {
+                    exact = false;
+                }
             }
             FilterItem::Equality(Attr::Originator, Value::Str(v)) => {
-                orig = orig.or(Some((attrs::ORIG_HEADING, attrs::match_key(v))));
+                if orig.is_none() {
+                    orig = Some((attrs::ORIG_HEADING, attrs::match_key(v)));
+                } else {
+                    exact = false;
+                }
             }
             FilterItem::GreaterOrEqual(Attr::ContentLength, Value::Int(v)) => {
+                // Below zero every entry qualifies: bound 0 is exact.
                 len.0 = len.0.max(u64::try_from(*v).unwrap_or(0));
             }
             FilterItem::LessOrEqual(Attr::ContentLength, Value::Int(v)) => {
                 // A negative bound matches nothing; the candidate check says so.
-                len.1 = len.1.min(u64::try_from(*v).unwrap_or(0));
+                match u64::try_from(*v) {
+                    Ok(v) => len.1 = len.1.min(v),
+                    Err(_) => {
+                        len.1 = 0;
+                        exact = false;
+                    }
+                }
             }
             FilterItem::GreaterOrEqual(Attr::CreationTime, Value::Int(v)) => {
                 time.0 = time.0.max(*v);
@@ -134,12 +172,24 @@ pub fn plans(sel: &Selector) -> Vec<Access> {
                 time.1 = time.1.min(*v);
             }
             FilterItem::GreaterOrEqual(Attr::SequenceNumber, Value::Int(v)) => {
-                seq.0 = seq.0.max(u32::try_from(*v).unwrap_or(u32::MAX));
+                match u32::try_from((*v).max(0)) {
+                    Ok(v) => seq.0 = seq.0.max(v),
+                    Err(_) => {
+                        seq.0 = u32::MAX;
+                        exact = false;
+                    }
+                }
             }
             FilterItem::LessOrEqual(Attr::SequenceNumber, Value::Int(v)) => {
-                seq.1 = seq.1.min(u32::try_from((*v).max(0)).unwrap_or(u32::MAX));
+                match u32::try_from(*v) {
+                    Ok(v) => seq.1 = seq.1.min(v),
+                    Err(_) => {
+                        seq.1 = seq.1.min(u32::try_from((*v).max(0)).unwrap_or(u32::MAX));
+                        exact = false;
+                    }
+                }
             }
-            _ => {}
+            _ => exact = false,
         }
     }
     let mut out = Vec::new();
@@ -163,7 +213,7 @@ pub fn plans(sel: &Selector) -> Vec<Access> {
     if seq != (0, u32::MAX) {
         out.push(Access::Seq(seq.0, seq.1));
     }
-    out
+    (out, exact)
 }
 
 fn intersect(a: Vec<u32>, b: &[u32]) -> Vec<u32> {
@@ -320,7 +370,7 @@ impl Store {
 
     /// Selects entries of a mailbox (X.413 Selector semantics).
     pub fn select(&self, mailbox_id: &str, sel: &Selector) -> Result<Selected> {
-        let all_plans = plans(sel);
+        let (all_plans, mut exact) = plans_exact(sel);
         let mut access = all_plans.first().cloned().unwrap_or(Access::Scan);
         // Entries the text index vouches for, and the filter left to check on them.
         let mut vouched: Option<(std::collections::HashSet<u32>, Filter)> = None;
@@ -343,8 +393,12 @@ impl Store {
                 text_cands = Some(c);
                 vouched = Some((sure, without(f, item)));
                 access = Access::Text;
+                exact = false;
             }
         }
+        // With an exact plan the limit applies to the keys: the sequence number after the
+        // last entry returned, found before any row is decoded.
+        let mut key_next = None;
         let rows = self.with_db(|db| {
             let txn = db.begin_read()?;
             let c = sel.class.code();
@@ -375,6 +429,10 @@ impl Store {
                         if children.contains(&s) {
                             continue;
                         }
+                        if exact && sel.limit.is_some_and(|l| rows.len() >= l) {
+                            key_next = Some(s);
+                            break;
+                        }
                         rows.push((s, index::decode_value::<EntryAttrs>(v.value())?));
                     }
                 }
@@ -394,17 +452,33 @@ impl Store {
                     c
                 }
             };
+            let mut cands: Vec<u32> = cands
+                .into_iter()
+                .filter(|s| !children.contains(s))
+                .collect();
+            if exact
+                && let Some(l) = sel.limit
+                && let Some(n) = cands.get(l).copied()
+            {
+                key_next = Some(n);
+                cands.truncate(l);
+            }
             rows.reserve(cands.len());
             for s in &cands {
-                if children.contains(s) {
-                    continue;
-                }
                 if let Some(v) = t.get((mailbox_id, c, *s))? {
                     rows.push((*s, index::decode_value::<EntryAttrs>(v.value())?));
                 }
             }
             Ok(rows)
         })?;
+        if exact {
+            // The keys answered range and filter: every row is a match within the limit.
+            return Ok(Selected {
+                entries: rows,
+                next: key_next,
+                access,
+            });
+        }
         let mut out = Vec::new();
         let mut next = None;
         for (s, a) in rows {
@@ -418,12 +492,15 @@ impl Store {
                     Some((sure, rest)) if sure.contains(&s) => rest,
                     _ => f,
                 };
-                let key = EntryKey {
-                    mailbox_id: mailbox_id.to_string(),
-                    class: sel.class,
-                    seq: s,
+                // The key is built only when a text item needs the file.
+                let mut text = || {
+                    self.read_text(&EntryKey {
+                        mailbox_id: mailbox_id.to_string(),
+                        class: sel.class,
+                        seq: s,
+                    })
                 };
-                if !query::matches(f, &a, s, &mut || self.read_text(&key)) {
+                if !query::matches(f, &a, s, &mut text) {
                     continue;
                 }
             }
