@@ -363,6 +363,49 @@ pub fn entry_information(
     info
 }
 
+/// [`entry_information`] consuming the row: values move out instead of being copied. An
+/// attribute requested twice is copied (the first take would leave the second empty).
+fn entry_information_owned(
+    seq: u32,
+    mut a: EntryAttrs,
+    requested: &[AttributeSelection],
+    text: Option<&str>,
+) -> EntryInformation {
+    let unique = requested
+        .iter()
+        .enumerate()
+        .all(|(i, r)| requested.iter().skip(i + 1).all(|q| q.attr != r.attr));
+    if !unique {
+        return entry_information(seq, &a, requested, text);
+    }
+    let mut info = EntryInformation {
+        seq,
+        attributes: Vec::with_capacity(requested.len()),
+        value_count_exceeded: Vec::new(),
+    };
+    for r in requested {
+        let vals = query::take_values(&mut a, seq, r.attr, text);
+        if vals.is_empty() {
+            continue;
+        }
+        let total = vals.len();
+        let skip = r.from.max(1) - 1;
+        let picked: Vec<Value> = if skip == 0 && r.count.is_none_or(|c| c >= total) {
+            vals
+        } else {
+            vals.into_iter()
+                .skip(skip)
+                .take(r.count.unwrap_or(usize::MAX))
+                .collect()
+        };
+        if picked.len() < total {
+            info.value_count_exceeded.push((r.attr, total));
+        }
+        info.attributes.push((r.attr, picked));
+    }
+    info
+}
+
 impl Store {
     fn read_text(&self, key: &EntryKey) -> Option<String> {
         self.read(key).ok().map(|f| attrs::text_of(&f))
@@ -530,20 +573,20 @@ impl Store {
         let need_text = requested.iter().any(|r| r.attr == Attr::Text);
         let mut entries = Vec::with_capacity(sel_res.entries.len());
         let mut newly = Vec::new();
-        for (s, a) in &sel_res.entries {
+        for (s, a) in sel_res.entries {
             let text = if need_text {
                 self.read_text(&EntryKey {
                     mailbox_id: mailbox_id.to_string(),
                     class: sel.class,
-                    seq: *s,
+                    seq: s,
                 })
             } else {
                 None
             };
-            entries.push(entry_information(*s, a, requested, text.as_deref()));
             if a.retrieval_status() == RetrievalStatus::New {
-                newly.push(*s);
+                newly.push(s);
             }
+            entries.push(entry_information_owned(s, a, requested, text.as_deref()));
         }
         if !read_only && !newly.is_empty() {
             self.set_statuses(mailbox_id, sel.class, &newly, RetrievalStatus::Listed, true)?;
