@@ -110,6 +110,22 @@ fn bench(c: &mut Criterion) {
         c,
     );
     run("filter_priority_urgent", "(priority=urgent)", c);
+    // X.413 List returns at most a limit (max-list-entries) of entries: a broad filter with a
+    // limit of 100 should cost the keys and the 100 rows returned.
+    {
+        let mut sel = Selector::all(EntryClass::Inbox)
+            .with_filter(parse("(priority=urgent)").expect("filter"));
+        sel.limit = Some(100);
+        let n = store
+            .list(&id, &sel, &req, true)
+            .expect("list")
+            .entries
+            .len();
+        eprintln!("filter_priority_urgent_limit100: (priority=urgent) limit 100 → {n} entries");
+        c.bench_function("filter_priority_urgent_limit100", |b| {
+            b.iter(|| store.list(&id, &sel, &req, true).expect("list"))
+        });
+    }
     run(
         "filter_originator",
         &format!(

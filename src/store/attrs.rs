@@ -23,6 +23,10 @@ pub const BY_PRIO: TableDefinition<(&str, u8, u8, i64, u32), ()> = TableDefiniti
 pub const BY_TIME: TableDefinition<(&str, u8, i64, u32), ()> = TableDefinition::new("by-time");
 /// (mailbox, class, content-length, seq).
 pub const BY_LENGTH: TableDefinition<(&str, u8, u64, u32), ()> = TableDefinition::new("by-length");
+/// (mailbox, class, kind, matching key, seq): kind 0 = originator-name, 1 = originator; the
+/// key is the value case-folded as Filter equality compares it ([`match_key`]).
+pub const BY_ORIG: TableDefinition<(&str, u8, u8, &str, u32), ()> =
+    TableDefinition::new("by-originator");
 /// (mailbox, class, child seq) → parent seq.
 pub const PARENTS: TableDefinition<(&str, u8, u32), u32> = TableDefinition::new("parents");
 /// (mailbox, class, status) → number of entries.
@@ -31,6 +35,29 @@ pub const COUNTERS: TableDefinition<(&str, u8, u8), u64> = TableDefinition::new(
 /// Meta key recording that the attribute tables are complete (schema version 2). A version-1
 /// index lacks it; opening one fills the tables from the files (the 1 → 2 migration).
 pub const META_ATTRS: &str = "attrs-version";
+
+/// Meta key recording that [`BY_ORIG`] is complete. Added within schema version 2 (a derived
+/// secondary key, no new values): an index without it gets the table filled from the `attrs`
+/// rows at open ([`fill_originators`]).
+pub const META_ORIG: &str = "originator-key-version";
+
+/// Kind byte of [`BY_ORIG`] for originator-name.
+pub const ORIG_NAME: u8 = 0;
+/// Kind byte of [`BY_ORIG`] for originator.
+pub const ORIG_HEADING: u8 = 1;
+
+/// The key [`BY_ORIG`] files a value under: exactly the case folding Filter equality applies,
+/// so a key lookup finds every entry an equality item can match.
+pub fn match_key(s: &str) -> String {
+    s.to_lowercase()
+}
+
+fn origs(a: &EntryAttrs) -> impl Iterator<Item = (u8, String)> + '_ {
+    a.originator_name
+        .iter()
+        .map(|v| (ORIG_NAME, match_key(v)))
+        .chain(a.originator.iter().map(|v| (ORIG_HEADING, match_key(v))))
+}
 
 /// Kind byte of [`BY_PRIO`] for priority.
 pub const PRIO_PRIORITY: u8 = 0;
@@ -248,6 +275,12 @@ pub(crate) fn put(txn: &redb::WriteTransaction, key: &EntryKey, a: &EntryAttrs) 
     }
     txn.open_table(BY_TIME)?
         .insert((m, c, a.creation_ms, s), ())?;
+    {
+        let mut t = txn.open_table(BY_ORIG)?;
+        for (k, v) in origs(a) {
+            t.insert((m, c, k, v.as_str(), s), ())?;
+        }
+    }
     txn.open_table(BY_LENGTH)?
         .insert((m, c, a.content_length, s), ())?;
     {
@@ -279,6 +312,12 @@ pub(crate) fn take(txn: &redb::WriteTransaction, key: &EntryKey) -> Result<Optio
         }
     }
     txn.open_table(BY_TIME)?.remove((m, c, a.creation_ms, s))?;
+    {
+        let mut t = txn.open_table(BY_ORIG)?;
+        for (k, v) in origs(&a) {
+            t.remove((m, c, k, v.as_str(), s))?;
+        }
+    }
     txn.open_table(BY_LENGTH)?
         .remove((m, c, a.content_length, s))?;
     {
@@ -298,6 +337,7 @@ impl IndexExtension for AttrIndex {
         txn.open_table(BY_PRIO)?;
         txn.open_table(BY_TIME)?;
         txn.open_table(BY_LENGTH)?;
+        txn.open_table(BY_ORIG)?;
         txn.open_table(PARENTS)?;
         txn.open_table(COUNTERS)?;
         Ok(())
@@ -351,9 +391,40 @@ pub fn is_complete(db: &redb::Database) -> Result<bool> {
     Ok(meta.get(META_ATTRS)?.is_some())
 }
 
-/// Records that the attribute tables are complete.
+/// Records that the attribute tables (the originator key included) are complete.
 pub fn set_complete(txn: &redb::WriteTransaction) -> Result<()> {
-    txn.open_table(index::META)?
-        .insert(META_ATTRS, 1u32.to_be_bytes().as_slice())?;
+    let mut meta = txn.open_table(index::META)?;
+    meta.insert(META_ATTRS, 1u32.to_be_bytes().as_slice())?;
+    meta.insert(META_ORIG, 1u32.to_be_bytes().as_slice())?;
+    Ok(())
+}
+
+/// Whether [`BY_ORIG`] is complete.
+pub fn originators_complete(db: &redb::Database) -> Result<bool> {
+    use redb::ReadableDatabase;
+    let txn = db.begin_read()?;
+    let meta = txn.open_table(index::META)?;
+    Ok(meta.get(META_ORIG)?.is_some())
+}
+
+/// Fills [`BY_ORIG`] from the `attrs` rows (an index written before the key existed) and
+/// records it complete, in one transaction.
+pub fn fill_originators(db: &redb::Database) -> Result<()> {
+    let txn = db.begin_write()?;
+    {
+        let rows = txn.open_table(ATTRS)?;
+        let mut t = txn.open_table(BY_ORIG)?;
+        for item in rows.iter()? {
+            let (k, v) = item?;
+            let (m, c, s) = k.value();
+            let a: EntryAttrs = index::decode_value(v.value())?;
+            for (kind, v) in origs(&a) {
+                t.insert((m, c, kind, v.as_str(), s), ())?;
+            }
+        }
+        txn.open_table(index::META)?
+            .insert(META_ORIG, 1u32.to_be_bytes().as_slice())?;
+    }
+    txn.commit()?;
     Ok(())
 }

@@ -588,6 +588,9 @@ impl Store {
         if !attrs::is_complete(&db)? {
             migrate_attrs(fs.as_ref(), &layout, &db)?;
         }
+        if !attrs::originators_complete(&db)? {
+            attrs::fill_originators(&db)?;
+        }
         let text = if options.text_index && fs.is_real() {
             match open_text(fs.as_ref(), &layout, &db, recovery.clean) {
                 Ok(t) => Some(t),

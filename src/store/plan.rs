@@ -19,12 +19,15 @@ use super::query::{self, Attr, AttributeSelection, Filter, FilterItem, Range, Se
 use super::{EntryKey, Store};
 
 /// How candidates are found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Access {
     /// Secondary key: entries with this retrieval status.
     Status(u8),
     /// Secondary key: priority (kind 0) or primary-precedence (kind 1) equal to the value.
     Prio(u8, i64),
+    /// Secondary key: originator-name (kind 0) or originator (kind 1) whose matching key
+    /// ([`attrs::match_key`]) is the value.
+    Originator(u8, String),
     /// Secondary key: content-length within bounds.
     Length(u64, u64),
     /// Secondary key: creation time within bounds.
@@ -78,13 +81,26 @@ fn conjuncts(f: &Filter) -> Vec<&FilterItem> {
 
 /// Chooses the access path of a selector (the first of [`plans`], or a scan).
 pub fn plan(sel: &Selector) -> Access {
-    plans(sel).first().copied().unwrap_or(Access::Scan)
+    plans(sel).into_iter().next().unwrap_or(Access::Scan)
 }
 
 /// Every secondary-key access path that applies, most selective kind first; the executor
 /// intersects them. Empty: scan.
 pub fn plans(sel: &Selector) -> Vec<Access> {
+    plans_exact(sel).0
+}
+
+/// [`plans`], and whether the keys answer the selector exactly: the filter is a conjunction of
+/// items each taken into one key without clamping, so the intersected candidates (child
+/// entries aside) are exactly the matches and only the entries returned need decoding.
+pub fn plans_exact(sel: &Selector) -> (Vec<Access>, bool) {
     let items = sel.filter.as_ref().map(conjuncts).unwrap_or_default();
+    // Items under or / not, or nested and, are not conjuncts: the keys cannot answer them.
+    let mut exact = match &sel.filter {
+        None | Some(Filter::Item(_)) => true,
+        Some(Filter::And(v)) => v.iter().all(|x| matches!(x, Filter::Item(_))),
+        Some(_) => false,
+    };
     let mut len = (0u64, u64::MAX);
     let mut time = (i64::MIN, i64::MAX);
     let mut seq = (0u32, u32::MAX);
@@ -97,25 +113,57 @@ pub fn plans(sel: &Selector) -> Vec<Access> {
     }
     let mut status = None;
     let mut prio = None;
+    let mut orig = None;
     for i in items {
         match i {
             FilterItem::Equality(Attr::RetrievalStatus, Value::Int(v)) => {
-                if let Ok(v) = u8::try_from(*v) {
-                    status = Some(v);
+                match u8::try_from(*v) {
+                    // A second status item is still checked per candidate.
+                    Ok(v) if status.is_none() => status = Some(v),
+                    _ => exact = false,
                 }
             }
             FilterItem::Equality(Attr::Priority, Value::Int(v)) => {
-                prio = prio.or(Some((attrs::PRIO_PRIORITY, *v)));
+                if prio.is_none() {
+                    prio = Some((attrs::PRIO_PRIORITY, *v));
+                } else {
+                    exact = false;
+                }
             }
             FilterItem::Equality(Attr::PrimaryPrecedence, Value::Int(v)) => {
-                prio = prio.or(Some((attrs::PRIO_PRECEDENCE, *v)));
+                if prio.is_none() {
+                    prio = Some((attrs::PRIO_PRECEDENCE, *v));
+                } else {
+                    exact = false;
+                }
+            }
+            FilterItem::Equality(Attr::OriginatorName, Value::Str(v)) => {
+                if orig.is_none() {
+                    orig = Some((attrs::ORIG_NAME, attrs::match_key(v)));
+                } else {
+                    exact = false;
+                }
+            }
+            FilterItem::Equality(Attr::Originator, Value::Str(v)) => {
+                if orig.is_none() {
+                    orig = Some((attrs::ORIG_HEADING, attrs::match_key(v)));
+                } else {
+                    exact = false;
+                }
             }
             FilterItem::GreaterOrEqual(Attr::ContentLength, Value::Int(v)) => {
+                // Below zero every entry qualifies: bound 0 is exact.
                 len.0 = len.0.max(u64::try_from(*v).unwrap_or(0));
             }
             FilterItem::LessOrEqual(Attr::ContentLength, Value::Int(v)) => {
                 // A negative bound matches nothing; the candidate check says so.
-                len.1 = len.1.min(u64::try_from(*v).unwrap_or(0));
+                match u64::try_from(*v) {
+                    Ok(v) => len.1 = len.1.min(v),
+                    Err(_) => {
+                        len.1 = 0;
+                        exact = false;
+                    }
+                }
             }
             FilterItem::GreaterOrEqual(Attr::CreationTime, Value::Int(v)) => {
                 time.0 = time.0.max(*v);
@@ -124,15 +172,31 @@ pub fn plans(sel: &Selector) -> Vec<Access> {
                 time.1 = time.1.min(*v);
             }
             FilterItem::GreaterOrEqual(Attr::SequenceNumber, Value::Int(v)) => {
-                seq.0 = seq.0.max(u32::try_from(*v).unwrap_or(u32::MAX));
+                match u32::try_from((*v).max(0)) {
+                    Ok(v) => seq.0 = seq.0.max(v),
+                    Err(_) => {
+                        seq.0 = u32::MAX;
+                        exact = false;
+                    }
+                }
             }
             FilterItem::LessOrEqual(Attr::SequenceNumber, Value::Int(v)) => {
-                seq.1 = seq.1.min(u32::try_from((*v).max(0)).unwrap_or(u32::MAX));
+                match u32::try_from(*v) {
+                    Ok(v) => seq.1 = seq.1.min(v),
+                    Err(_) => {
+                        seq.1 = seq.1.min(u32::try_from((*v).max(0)).unwrap_or(u32::MAX));
+                        exact = false;
+                    }
+                }
             }
-            _ => {}
+            _ => exact = false,
         }
     }
     let mut out = Vec::new();
+    // Originator equality first: it singles out a correspondent, the most selective key.
+    if let Some((k, v)) = orig {
+        out.push(Access::Originator(k, v));
+    }
     if let Some(s) = status {
         out.push(Access::Status(s));
     }
@@ -149,7 +213,7 @@ pub fn plans(sel: &Selector) -> Vec<Access> {
     if seq != (0, u32::MAX) {
         out.push(Access::Seq(seq.0, seq.1));
     }
-    out
+    (out, exact)
 }
 
 fn intersect(a: Vec<u32>, b: &[u32]) -> Vec<u32> {
@@ -175,6 +239,13 @@ fn candidates(
         }
         Access::Prio(k, v) => {
             let t = txn.open_table(attrs::BY_PRIO)?;
+            for item in t.range((m, c, k, v, 0u32)..=(m, c, k, v, u32::MAX))? {
+                out.push(item?.0.value().4);
+            }
+        }
+        Access::Originator(k, v) => {
+            let t = txn.open_table(attrs::BY_ORIG)?;
+            let v = v.as_str();
             for item in t.range((m, c, k, v, 0u32)..=(m, c, k, v, u32::MAX))? {
                 out.push(item?.0.value().4);
             }
@@ -292,6 +363,49 @@ pub fn entry_information(
     info
 }
 
+/// [`entry_information`] consuming the row: values move out instead of being copied. An
+/// attribute requested twice is copied (the first take would leave the second empty).
+fn entry_information_owned(
+    seq: u32,
+    mut a: EntryAttrs,
+    requested: &[AttributeSelection],
+    text: Option<&str>,
+) -> EntryInformation {
+    let unique = requested
+        .iter()
+        .enumerate()
+        .all(|(i, r)| requested.iter().skip(i + 1).all(|q| q.attr != r.attr));
+    if !unique {
+        return entry_information(seq, &a, requested, text);
+    }
+    let mut info = EntryInformation {
+        seq,
+        attributes: Vec::with_capacity(requested.len()),
+        value_count_exceeded: Vec::new(),
+    };
+    for r in requested {
+        let vals = query::take_values(&mut a, seq, r.attr, text);
+        if vals.is_empty() {
+            continue;
+        }
+        let total = vals.len();
+        let skip = r.from.max(1) - 1;
+        let picked: Vec<Value> = if skip == 0 && r.count.is_none_or(|c| c >= total) {
+            vals
+        } else {
+            vals.into_iter()
+                .skip(skip)
+                .take(r.count.unwrap_or(usize::MAX))
+                .collect()
+        };
+        if picked.len() < total {
+            info.value_count_exceeded.push((r.attr, total));
+        }
+        info.attributes.push((r.attr, picked));
+    }
+    info
+}
+
 impl Store {
     fn read_text(&self, key: &EntryKey) -> Option<String> {
         self.read(key).ok().map(|f| attrs::text_of(&f))
@@ -299,8 +413,8 @@ impl Store {
 
     /// Selects entries of a mailbox (X.413 Selector semantics).
     pub fn select(&self, mailbox_id: &str, sel: &Selector) -> Result<Selected> {
-        let all_plans = plans(sel);
-        let mut access = all_plans.first().copied().unwrap_or(Access::Scan);
+        let (all_plans, mut exact) = plans_exact(sel);
+        let mut access = all_plans.first().cloned().unwrap_or(Access::Scan);
         // Entries the text index vouches for, and the filter left to check on them.
         let mut vouched: Option<(std::collections::HashSet<u32>, Filter)> = None;
         let mut text_cands = None;
@@ -322,8 +436,12 @@ impl Store {
                 text_cands = Some(c);
                 vouched = Some((sure, without(f, item)));
                 access = Access::Text;
+                exact = false;
             }
         }
+        // With an exact plan the limit applies to the keys: the sequence number after the
+        // last entry returned, found before any row is decoded.
+        let mut key_next = None;
         let rows = self.with_db(|db| {
             let txn = db.begin_read()?;
             let c = sel.class.code();
@@ -340,9 +458,9 @@ impl Store {
             };
             let t = txn.open_table(attrs::ATTRS)?;
             let mut rows = Vec::new();
-            let seq_range = match (&text_cands, access) {
+            let seq_range = match (&text_cands, &access) {
                 (None, Access::Scan) => Some((0, u32::MAX)),
-                (None, Access::Seq(lo, hi)) => Some((lo, hi)),
+                (None, Access::Seq(lo, hi)) => Some((*lo, *hi)),
                 _ => None,
             };
             if let Some((lo, hi)) = seq_range {
@@ -354,6 +472,10 @@ impl Store {
                         if children.contains(&s) {
                             continue;
                         }
+                        if exact && sel.limit.is_some_and(|l| rows.len() >= l) {
+                            key_next = Some(s);
+                            break;
+                        }
                         rows.push((s, index::decode_value::<EntryAttrs>(v.value())?));
                     }
                 }
@@ -362,28 +484,44 @@ impl Store {
             let cands = match text_cands {
                 Some(c) => c,
                 None => {
-                    let mut c = candidates(&txn, mailbox_id, sel.class, access)?;
+                    let mut c = candidates(&txn, mailbox_id, sel.class, access.clone())?;
                     for more in all_plans.iter().skip(1) {
                         if c.is_empty() {
                             break;
                         }
-                        let other = candidates(&txn, mailbox_id, sel.class, *more)?;
+                        let other = candidates(&txn, mailbox_id, sel.class, more.clone())?;
                         c = intersect(c, &other);
                     }
                     c
                 }
             };
+            let mut cands: Vec<u32> = cands
+                .into_iter()
+                .filter(|s| !children.contains(s))
+                .collect();
+            if exact
+                && let Some(l) = sel.limit
+                && let Some(n) = cands.get(l).copied()
+            {
+                key_next = Some(n);
+                cands.truncate(l);
+            }
             rows.reserve(cands.len());
             for s in &cands {
-                if children.contains(s) {
-                    continue;
-                }
                 if let Some(v) = t.get((mailbox_id, c, *s))? {
                     rows.push((*s, index::decode_value::<EntryAttrs>(v.value())?));
                 }
             }
             Ok(rows)
         })?;
+        if exact {
+            // The keys answered range and filter: every row is a match within the limit.
+            return Ok(Selected {
+                entries: rows,
+                next: key_next,
+                access,
+            });
+        }
         let mut out = Vec::new();
         let mut next = None;
         for (s, a) in rows {
@@ -397,12 +535,15 @@ impl Store {
                     Some((sure, rest)) if sure.contains(&s) => rest,
                     _ => f,
                 };
-                let key = EntryKey {
-                    mailbox_id: mailbox_id.to_string(),
-                    class: sel.class,
-                    seq: s,
+                // The key is built only when a text item needs the file.
+                let mut text = || {
+                    self.read_text(&EntryKey {
+                        mailbox_id: mailbox_id.to_string(),
+                        class: sel.class,
+                        seq: s,
+                    })
                 };
-                if !query::matches(f, &a, s, &mut || self.read_text(&key)) {
+                if !query::matches(f, &a, s, &mut text) {
                     continue;
                 }
             }
@@ -432,20 +573,20 @@ impl Store {
         let need_text = requested.iter().any(|r| r.attr == Attr::Text);
         let mut entries = Vec::with_capacity(sel_res.entries.len());
         let mut newly = Vec::new();
-        for (s, a) in &sel_res.entries {
+        for (s, a) in sel_res.entries {
             let text = if need_text {
                 self.read_text(&EntryKey {
                     mailbox_id: mailbox_id.to_string(),
                     class: sel.class,
-                    seq: *s,
+                    seq: s,
                 })
             } else {
                 None
             };
-            entries.push(entry_information(*s, a, requested, text.as_deref()));
             if a.retrieval_status() == RetrievalStatus::New {
-                newly.push(*s);
+                newly.push(s);
             }
+            entries.push(entry_information_owned(s, a, requested, text.as_deref()));
         }
         if !read_only && !newly.is_empty() {
             self.set_statuses(mailbox_id, sel.class, &newly, RetrievalStatus::Listed, true)?;

@@ -390,6 +390,31 @@ pub fn values(a: &EntryAttrs, seq: u32, attr: Attr, text: Option<&str>) -> Vec<V
     }
 }
 
+/// [`values`], moving string values out of `a` instead of copying them (List builds its
+/// result from rows it owns). An attribute taken this way reads as absent afterwards.
+pub fn take_values(a: &mut EntryAttrs, seq: u32, attr: Attr, text: Option<&str>) -> Vec<Value> {
+    let s = |o: &mut Option<String>| o.take().map(Value::Str).into_iter().collect();
+    match attr {
+        Attr::ContentType => s(&mut a.content_type),
+        Attr::AtsPriorityIndicator => s(&mut a.ats_priority),
+        Attr::OriginatorName => s(&mut a.originator_name),
+        Attr::Originator => s(&mut a.originator),
+        Attr::ThisRecipientName => s(&mut a.this_recipient_name),
+        Attr::Recipients => std::mem::take(&mut a.recipients)
+            .into_iter()
+            .map(Value::Str)
+            .collect(),
+        Attr::Subject => s(&mut a.subject),
+        Attr::MessageDeliveryIdentifier => s(&mut a.message_delivery_identifier),
+        Attr::ThisIpm => s(&mut a.this_ipm),
+        Attr::ContentIdentifier => s(&mut a.content_identifier),
+        Attr::SubjectSubmissionIdentifier => s(&mut a.subject_submission_identifier),
+        Attr::MessageDeliveryTime => s(&mut a.message_delivery_time),
+        Attr::MessageSubmissionTime => s(&mut a.message_submission_time),
+        _ => values(a, seq, attr, text),
+    }
+}
+
 fn fold(s: &str) -> String {
     s.to_lowercase()
 }

@@ -566,6 +566,26 @@ fn status_plan_is_used_for_list_new() {
     assert_eq!(plan::plan(&sel), Access::Scan);
 }
 
+#[test]
+fn originator_plan_and_exactness() {
+    let p = |f: &str| {
+        plan::plans_exact(
+            &Selector::all(EntryClass::Inbox).with_filter(filter_text::parse(f).unwrap()),
+        )
+    };
+    let (plans, exact) = p("(&(retrieval-status=new)(originator-name=C=FR;S=Bianchi))");
+    assert_eq!(
+        plans.first(),
+        Some(&Access::Originator(0, "c=fr;s=bianchi".into()))
+    );
+    assert!(exact);
+    // A second status item or a non-key item needs the per-entry check.
+    assert!(!p("(&(retrieval-status=new)(retrieval-status=listed))").1);
+    assert!(!p("(&(priority=urgent)(subject=*a*))").1);
+    assert!(!p("(content-length<=-1)").1);
+    assert!(p("(&(content-length>=10)(content-length<=20))").1);
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
