@@ -52,7 +52,7 @@ attr_types! {
     CONTENT_TYPE = "content-type", Some(oids::ID_ATT), 8, false;
     CREATION_TIME = "creation-time", Some(oids::ID_ATT), 11, false;
     ENTRY_TYPE = "entry-type", Some(oids::ID_ATT), 16, false;
-    MESSAGE_DELIVERY_IDENTIFIER = "message-delivery-identifier", Some(oids::ID_ATT), 19, false;
+    MESSAGE_DELIVERY_IDENTIFIER = "message-identifier", Some(oids::ID_ATT), 19, false;
     MESSAGE_DELIVERY_TIME = "message-delivery-time", Some(oids::ID_ATT), 20, false;
     MESSAGE_SECURITY_LABEL = "message-security-label", Some(oids::ID_ATT), 22, false;
     MESSAGE_SUBMISSION_TIME = "message-submission-time", Some(oids::ID_ATT), 23, false;

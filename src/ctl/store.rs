@@ -453,7 +453,7 @@ pub fn list(args: ListArgs) -> CtlResult {
             g("priority"),
             g("content-length"),
             g("creation-time"),
-            g("message-delivery-identifier"),
+            g("message-identifier"),
             g("subject")
         );
     }

@@ -40,7 +40,7 @@ pub enum Attr {
     Recipients,
     /// subject (id-hat 4).
     Subject,
-    /// message-delivery-identifier (id-att 19).
+    /// message-identifier (id-att 19; 1988 name message-delivery-identifier).
     MessageDeliveryIdentifier,
     /// this-IPM (id-hat 1).
     ThisIpm,
@@ -114,7 +114,7 @@ impl Attr {
             Attr::ThisRecipientName => "this-recipient-name",
             Attr::Recipients => "recipients",
             Attr::Subject => "subject",
-            Attr::MessageDeliveryIdentifier => "message-delivery-identifier",
+            Attr::MessageDeliveryIdentifier => "message-identifier",
             Attr::ThisIpm => "this-IPM",
             Attr::ContentIdentifier => "content-identifier",
             Attr::SubjectSubmissionIdentifier => "subject-submission-identifier",
@@ -130,6 +130,10 @@ impl Attr {
     pub fn from_name(s: &str) -> Option<Attr> {
         if s.eq_ignore_ascii_case("entry-status") {
             return Some(Attr::RetrievalStatus);
+        }
+        // X.413 1988 called id-att 19 message-delivery-identifier; 1994 message-identifier.
+        if s.eq_ignore_ascii_case("message-delivery-identifier") {
+            return Some(Attr::MessageDeliveryIdentifier);
         }
         Attr::ALL
             .into_iter()

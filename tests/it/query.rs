@@ -691,10 +691,7 @@ fn mstorectl_list_tidy_resync() {
     // The preloaded envelopes are split from their content as P3 hands them over: the
     // attributes still come through.
     assert!(all.iter().filter(|e| e["priority"] == "urgent").count() > 5);
-    assert!(
-        all.iter()
-            .all(|e| e.get("message-delivery-identifier").is_some())
-    );
+    assert!(all.iter().all(|e| e.get("message-identifier").is_some()));
     assert_eq!(
         list_json(d, &addr, Some("(priority=urgent)")),
         scan(&|e| e["priority"] == "urgent")
