@@ -364,6 +364,7 @@ fn preload_cmd(a: PreloadArgs) -> anyhow::Result<bool> {
 }
 
 fn main() -> ExitCode {
+    mstore::ctl::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
     // Recovery counts and warnings go to stderr; RUST_LOG overrides the level.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

@@ -45,6 +45,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    mstore::ctl::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
     let result: mstore::ctl::CtlResult = match cli.command {
         Command::Address(args) => mstore::ctl::address::run(args),

@@ -175,6 +175,7 @@ fn input(msg: impl Into<String>) -> Failure {
 }
 
 fn main() -> ExitCode {
+    mstore::ctl::exit_quietly_on_broken_pipe();
     let args = Args::parse();
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

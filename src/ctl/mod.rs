@@ -45,3 +45,22 @@ impl From<anyhow::Error> for CtlError {
 
 /// Result of an operator command.
 pub type CtlResult = Result<(), CtlError>;
+
+/// `println!` panics when standard output is a pipe whose reader went away (`p7 list | head`).
+/// Operator tools end quietly instead, with the status a shell gives a process killed by
+/// SIGPIPE (128 + 13), as Unix tools do; every other panic keeps the default report.
+pub fn exit_quietly_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
