@@ -10,6 +10,7 @@
 pub mod address;
 pub mod asn1;
 pub mod assoc;
+pub mod bench;
 pub mod ber;
 pub mod config;
 pub mod content;
