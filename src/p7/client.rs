@@ -96,6 +96,36 @@ pub fn describe(e: &P7Error) -> String {
     }
 }
 
+/// One line for a refused bind: the X.413 problem's name, and the store's reason when it gave
+/// one (1994 qualified-error), else a pointer to where the reason is.
+fn bind_refusal(e: &MSBindError) -> String {
+    let p = e.problem();
+    let name = match p {
+        BindProblem::AUTHENTICATION_ERROR => "authentication-error".to_owned(),
+        BindProblem::UNACCEPTABLE_SECURITY_CONTEXT => "unacceptable-security-context".to_owned(),
+        BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION => {
+            "unable-to-establish-association".to_owned()
+        }
+        BindProblem::BIND_EXTENSION_PROBLEM => "bind-extension-problem".to_owned(),
+        BindProblem::INADEQUATE_ASSOCIATION_CONFIDENTIALITY => {
+            "inadequate-association-confidentiality".to_owned()
+        }
+        other => format!("bind-problem {}", other.0),
+    };
+    let info = match e {
+        MSBindError::QualifiedError(q) => q
+            .supplementary_information
+            .as_ref()
+            .map(|g| String::from_utf8_lossy(g.as_bytes()).trim().to_owned())
+            .filter(|s| !s.is_empty()),
+        MSBindError::UnqualifiedError(_) => None,
+    };
+    match info {
+        Some(i) => format!("{name} ({i})"),
+        None => format!("{name} (the store gave no reason; its log says why)"),
+    }
+}
+
 fn oid_text(o: &rasn::types::Oid) -> String {
     o.iter()
         .map(|x| x.to_string())
@@ -160,7 +190,7 @@ impl P7Client {
                     Some(b) if b.problem() == BindProblem::AUTHENTICATION_ERROR => {
                         ClientError::Authentication
                     }
-                    Some(b) => ClientError::BindRefused(format!("bind-problem {}", b.problem().0)),
+                    Some(b) => ClientError::BindRefused(bind_refusal(&b)),
                     None => ClientError::BindRefused(format!("{diagnostic:?}")),
                 }
             }

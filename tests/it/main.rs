@@ -1,5 +1,6 @@
 //! The one integration-test binary: each module tests one operator-visible feature.
 
+mod acceptance_ldap;
 mod address_cli;
 mod assoc;
 mod common;

@@ -165,6 +165,29 @@ impl Slapd {
         }
     }
 
+    /// Freezes the server (SIGSTOP): it keeps its port and accepts TCP connections (the
+    /// kernel completes them) but never answers, like a hung directory.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a paused server run again (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, sig: &str) {
+        let Some(c) = &self.child else {
+            panic!("slapd is not running");
+        };
+        let ok = Command::new("kill")
+            .args([sig, &c.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill {sig} slapd failed");
+    }
+
     /// Starts the server again on the same port and database.
     pub fn restart(&mut self) {
         self.stop();

@@ -50,6 +50,27 @@ pub fn bind_error(p: BindProblem) -> Bytes {
     )
 }
 
+/// An ms-bind-error parameter's BER with a reason for the operator of the UA. In a 1994
+/// context it is the qualified-error with `supplementary-information` (X.413 §8.1.1.3, a 1994
+/// extension); a 1988 context knows only the bare BindProblem, so the reason is left out.
+pub fn bind_error_with(edition: Edition, p: BindProblem, info: &str) -> Bytes {
+    if edition == Edition::V94 {
+        // ub-supplementary-info-length (X.411) is 256.
+        let text: String = info.chars().filter(char::is_ascii).take(256).collect();
+        if let Ok(g) = GeneralString::from_bytes(text.as_bytes()) {
+            let q = MSBindError::QualifiedError(x::QualifiedBindError {
+                bind_problem: p,
+                supplementary_information: Some(g),
+                bind_extension_errors: None,
+            });
+            if let Ok(b) = x::encode(&q) {
+                return Bytes::from(b);
+            }
+        }
+    }
+    bind_error(p)
+}
+
 /// The password of simple credentials.
 pub(crate) fn password(c: &Credentials) -> Option<Vec<u8>> {
     match c {
@@ -179,10 +200,12 @@ pub fn bind(
             ));
         }
         Err(e) => {
-            tracing::warn!(user = %uaname, "bind refused, directory failed: {e}");
-            return Err(fail(
+            tracing::warn!(user = %uaname, "bind refused, directory unreachable: {e}");
+            audit::bind(&uaname, &server_dn, "directory-unavailable", context);
+            return Err(bind_error_with(
+                edition,
                 BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION,
-                "directory-unavailable",
+                "the message store's user directory is unavailable; try again later",
             ));
         }
     };
