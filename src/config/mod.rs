@@ -154,6 +154,10 @@ pub struct Limits {
     pub max_associations: u32,
     /// Concurrent associations bound to one mailbox.
     pub max_associations_per_user: u32,
+    /// Whether a mailbox takes only one P7 bind at a time (the incumbent's `single_p7_bind`):
+    /// a second MS-Bind while one is bound is refused. Default false: several concurrent binds
+    /// (up to `max_associations_per_user`).
+    pub single_p7_bind: bool,
     /// Largest reassembled TSDU (one presentation PDU) accepted, in bytes.
     #[serde(deserialize_with = "units::size")]
     pub max_tsdu_size: u64,
@@ -182,6 +186,7 @@ impl Default for Limits {
         Limits {
             max_associations: 256,
             max_associations_per_user: 16,
+            single_p7_bind: false,
             max_tsdu_size: 32 << 20,
             tpdu_size: 65531,
             max_message_size: 16 << 20,

@@ -15,7 +15,7 @@ use rasn::types::ObjectIdentifier;
 use tokio::sync::mpsc;
 
 use super::alerts::Alerts;
-use super::ops::bind::{BindContext, bind, bind_error};
+use super::ops::bind::{BindContext, bind, bind_error, bind_error_with};
 use super::ops::register;
 use super::{Edition, OpOutcome, Session, audit};
 use crate::asn1::oids::ID_ACT_AUTO_ALERT;
@@ -60,15 +60,19 @@ impl Service {
         }
     }
 
-    /// Counts one more association for `mailbox`, unless it already has the maximum.
-    fn admit(&self, mailbox: &str) -> bool {
+    /// Counts one more association for `mailbox`, unless it already has the maximum (one,
+    /// with `single-p7-bind`); the refusal says which limit.
+    fn admit(&self, mailbox: &str) -> Result<(), Refusal> {
         let mut m = self.bound.lock().unwrap_or_else(|p| p.into_inner());
         let n = m.entry(mailbox.to_string()).or_insert(0);
+        if self.bind.limits.single_p7_bind && *n >= 1 {
+            return Err(Refusal::SingleBind);
+        }
         if *n >= self.bind.limits.max_associations_per_user {
-            return false;
+            return Err(Refusal::PerUserLimit);
         }
         *n += 1;
-        true
+        Ok(())
     }
 
     fn leave(&self, mailbox: &str) {
@@ -77,6 +81,37 @@ impl Service {
             *n = n.saturating_sub(1);
             if *n == 0 {
                 m.remove(mailbox);
+            }
+        }
+    }
+}
+
+/// Why an authenticated bind is refused for the mailbox's other associations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// `single-p7-bind`: the mailbox already has a bound association.
+    SingleBind,
+    /// `max-associations-per-user` reached.
+    PerUserLimit,
+}
+
+impl Refusal {
+    /// The configuration key, for the log and audit records.
+    fn key(self) -> &'static str {
+        match self {
+            Refusal::SingleBind => "single-p7-bind",
+            Refusal::PerUserLimit => "max-associations-per-user",
+        }
+    }
+
+    /// The reason a 1994 UA is told (supplementary-information).
+    fn info(self) -> &'static str {
+        match self {
+            Refusal::SingleBind => {
+                "the mailbox is already bound by another association and the store allows one (single-p7-bind)"
+            }
+            Refusal::PerUserLimit => {
+                "the mailbox has as many bound associations as the store allows (max-associations-per-user)"
             }
         }
     }
@@ -213,10 +248,16 @@ pub async fn serve(inc: IncomingBind, service: Arc<Service>) {
             return;
         }
     };
-    if !service.admit(&session.mailbox_id) {
-        tracing::warn!(%peer, user = %session.uaname, "bind refused: max-associations-per-user reached");
-        session.audit("BIND-REFUSED", "reason=max-associations-per-user");
-        inc.reject(bind_error(BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION));
+    if let Err(why) = service.admit(&session.mailbox_id) {
+        // X.413's BindProblem has no "busy" (that is X.411's MTS-Bind): a bind the MS will not
+        // take now is unable-to-establish-association, the reason in a 1994 qualified-error.
+        tracing::warn!(%peer, user = %session.uaname, limit = why.key(), "bind refused: the mailbox already has the associations the store allows");
+        session.audit("BIND-REFUSED", &format!("reason={}", why.key()));
+        inc.reject(bind_error_with(
+            edition,
+            BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION,
+            why.info(),
+        ));
         return;
     }
     let (alerts, mb) = (service.alerts.clone(), session.mailbox_id.clone());

@@ -20,6 +20,8 @@ pub struct OpLimits {
     pub max_filter_items: u32,
     /// Most associations bound to one mailbox at once.
     pub max_associations_per_user: u32,
+    /// Only one association bound to a mailbox at a time (`single-p7-bind`).
+    pub single_p7_bind: bool,
 }
 
 impl OpLimits {
@@ -30,6 +32,7 @@ impl OpLimits {
             max_fetch_entries: c.limits.max_fetch_entries.max(1),
             max_filter_items: c.limits.max_filter_items.max(1),
             max_associations_per_user: c.limits.max_associations_per_user.max(1),
+            single_p7_bind: c.limits.single_p7_bind,
         }
     }
 }
@@ -41,6 +44,7 @@ impl Default for OpLimits {
             max_fetch_entries: 100,
             max_filter_items: 256,
             max_associations_per_user: 16,
+            single_p7_bind: false,
         }
     }
 }

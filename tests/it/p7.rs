@@ -1671,3 +1671,122 @@ async fn change_credentials_rewrites_the_embedded_directory_password() {
     c.release().await.unwrap();
     f.running.shutdown().await;
 }
+
+/// A service like [`start`]'s with extra `[limits]` lines.
+async fn start_with_limits(limits: &str) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), "127.0.0.1:0", limits);
+    let config = Config::load(&path).unwrap();
+    let store = Arc::new(Store::open(&config.data_dir).unwrap());
+    let contents = preload(&store);
+    let svc = Arc::new(Service::new(
+        store,
+        mstore::directory::from_config(&config).unwrap(),
+        BindContext::from_config(&config),
+    ));
+    let running = service::start(&config, svc).await.unwrap();
+    let addr = running.local_addrs()[0];
+    Fixture {
+        _dir: dir,
+        addr,
+        running,
+        contents,
+    }
+}
+
+/// The ms-bind-error of a refused bind, read off the wire (the client only keeps its text).
+async fn raw_bind_error(addr: SocketAddr, user: &str, pw: &[u8], e: Edition) -> x::MSBindError {
+    use mstore::address::ORName;
+    use mstore::asn1::x411::{Credentials, Password};
+    use mstore::assoc::client::{ConnectError, ConnectRequest, connect};
+    let arg = x::MSBindArgument::simple(
+        ORName::new(self::addr(user)),
+        Credentials::Simple(Password::OctetString(pw.to_vec().into())),
+    );
+    let req = ConnectRequest::new(
+        addr.to_string(),
+        e.context(),
+        Bytes::from(x::encode(&arg).unwrap()),
+    );
+    match connect(req).await {
+        Err(ConnectError::BindRefused { error: Some(b), .. }) => x::decode(&b).unwrap(),
+        other => panic!("bind not refused with an error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn single_p7_bind_refuses_a_second_bind_to_the_same_mailbox() {
+    let f = start_with_limits("single-p7-bind = true").await;
+    let first = alice(&f, Edition::V94).await;
+    // The second bind, either context: the X.413 refusal, with the reason in 1994.
+    let r = P7Client::connect(&opts(f.addr, ALICE, b"pw-a", Edition::V88)).await;
+    match &r {
+        Err(ClientError::BindRefused(m)) => {
+            assert!(m.contains("unable-to-establish-association"), "{m}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let e = raw_bind_error(f.addr, ALICE, b"pw-a", Edition::V88).await;
+    assert_eq!(
+        e,
+        x::MSBindError::UnqualifiedError(x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION)
+    );
+    let e = raw_bind_error(f.addr, ALICE, b"pw-a", Edition::V94).await;
+    let x::MSBindError::QualifiedError(q) = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        q.bind_problem,
+        x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION
+    );
+    let info = String::from_utf8_lossy(q.supplementary_information.as_ref().unwrap().as_bytes())
+        .into_owned();
+    assert!(info.contains("single-p7-bind"), "{info}");
+    // A wrong password is still an authentication error, not a hint that Alice is bound.
+    let r = P7Client::connect(&opts(f.addr, ALICE, b"wrong", Edition::V88)).await;
+    assert!(matches!(r, Err(ClientError::Authentication)), "{r:?}");
+    // The first association is unaffected; another mailbox binds as usual.
+    let s = first
+        .summarize(&x::SummarizeArgument::new(x::Selector::default()))
+        .await
+        .unwrap();
+    assert_eq!(s.count, 3);
+    let bob = P7Client::connect(&opts(f.addr, BOB, b"pw-b", Edition::V88))
+        .await
+        .unwrap();
+    bob.release().await.unwrap();
+    // Once the first unbinds, a new bind succeeds (the server counts the association gone
+    // when its task ends, just after the release).
+    first.release().await.unwrap();
+    let mut again = None;
+    for _ in 0..50 {
+        match P7Client::connect(&opts(f.addr, ALICE, b"pw-a", Edition::V88)).await {
+            Ok(c) => {
+                again = Some(c);
+                break;
+            }
+            Err(ClientError::BindRefused(_)) => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let again = again.expect("no bind after the first association released");
+    // And while that one is bound, the rule holds again.
+    let r = P7Client::connect(&opts(f.addr, ALICE, b"pw-a", Edition::V94)).await;
+    assert!(matches!(r, Err(ClientError::BindRefused(_))), "{r:?}");
+    again.release().await.unwrap();
+    f.running.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_single_p7_bind_concurrent_binds_are_allowed() {
+    let f = start_with_limits("single-p7-bind = false").await;
+    let a = alice(&f, Edition::V88).await;
+    let b = alice(&f, Edition::V94).await;
+    let c = alice(&f, Edition::V88).await;
+    for x in [a, b, c] {
+        x.release().await.unwrap();
+    }
+    f.running.shutdown().await;
+}
