@@ -130,8 +130,9 @@ enum Command {
         /// Registration identifier.
         id: u32,
     },
-    /// Register an auto-alert and print each alert as it comes (until the association ends);
-    /// with --fetch and --delete, the alert → fetch → delete loop of AMHS terminals.
+    /// Register an auto-alert and print each alert as it comes, until the association ends or
+    /// SIGINT/SIGTERM (then it unbinds and exits 0); with --fetch and --delete, the alert →
+    /// fetch → delete loop of AMHS terminals.
     Watch {
         /// Registration identifier.
         #[arg(long, default_value_t = 1)]
@@ -382,10 +383,25 @@ async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Re
             id, fetch, delete, ..
         } => {
             c.register_ms(&alert_registration(*id, filter)?).await?;
+            // Said first, so a script knows from when on deliveries alert.
+            if args.json {
+                println!("{}", json!({ "registered": id }));
+            } else {
+                println!("watching: auto-alert {id} registered");
+            }
             if c.bind_result.alert_indication == Some(true) && !args.json {
                 println!("alerts fired while away: list new entries to see them");
             }
-            while let Some(a) = c.next_alert().await {
+            // Registered once, before the first alert, so a signal during a fetch is not lost.
+            let stop = stop_signal();
+            tokio::pin!(stop);
+            loop {
+                let a = tokio::select! {
+                    a = c.next_alert() => a,
+                    // The caller releases the association (MS-Unbind) and exits 0.
+                    () = &mut stop => break,
+                };
+                let Some(a) = a else { break };
                 let Some(e) = a.new_entry else { continue };
                 let seq = e.sequence_number;
                 if *fetch {
@@ -405,7 +421,9 @@ async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Re
                 if *delete {
                     c.delete(&x::DeleteArgument::sequence_numbers([seq]))
                         .await?;
-                    if !args.json {
+                    if args.json {
+                        println!("{}", json!({ "deleted": seq }));
+                    } else {
                         println!("deleted {seq}");
                     }
                 }
@@ -537,6 +555,22 @@ async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Re
 }
 
 /// The attributes of an entry as (name, display value) pairs.
+/// SIGINT or SIGTERM: how an operator or a service manager ends `watch`.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 fn entry_values(e: &x::EntryInformation) -> Vec<(String, Vec<Value>)> {
     let mut out = Vec::new();
     for a in e.attributes.iter().flat_map(|s| s.iter()) {

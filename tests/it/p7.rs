@@ -1790,3 +1790,225 @@ async fn without_single_p7_bind_concurrent_binds_are_allowed() {
     }
     f.running.shutdown().await;
 }
+
+/// `p7 --json watch …` as a child with its stdout lines arriving on a channel.
+struct Watcher {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<serde_json::Value>,
+}
+
+impl Watcher {
+    fn spawn(server: SocketAddr, pwfile: &Path, args: &[&str]) -> Watcher {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
+            .args(["--server", &server.to_string(), "--tsel", "3001"])
+            .args(["--user", ALICE, "--json"])
+            .arg("--password-file")
+            .arg(pwfile)
+            .arg("watch")
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for l in std::io::BufReader::new(out).lines() {
+                let Ok(l) = l else { break };
+                let v: serde_json::Value = serde_json::from_str(&l)
+                    .unwrap_or_else(|e| panic!("watch printed a non-JSON line {l:?}: {e}"));
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        Watcher { child, lines }
+    }
+
+    /// The next line, waiting at most `secs`.
+    fn next(&self, secs: u64) -> Option<serde_json::Value> {
+        self.lines
+            .recv_timeout(std::time::Duration::from_secs(secs))
+            .ok()
+    }
+
+    /// Sends `sig` and waits (bounded) for the exit; the exit status and stderr.
+    fn stop(mut self, sig: &str) -> (std::process::ExitStatus, String) {
+        let ok = std::process::Command::new("kill")
+            .args([sig, &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                let mut err = String::new();
+                use std::io::Read;
+                let _ = self.child.stderr.take().unwrap().read_to_string(&mut err);
+                return (st, err);
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("p7 watch did not exit on {sig}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn p7_watch_fetches_and_deletes_what_the_mta_delivers() {
+    use mstore::address::ORName;
+    use mstore::p3::mta::{self, Load, MtaOptions, Progress};
+    let dir = tempfile::tempdir().unwrap();
+    let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let config = write_config(dir.path(), &listen.to_string(), "");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("protocols = [\"p7\"]", "protocols = [\"p7\", \"p3\"]");
+    std::fs::write(&config, text).unwrap();
+    EmbeddedDirectory::open_or_create(dir.path().join("directory.toml"))
+        .unwrap()
+        .add_mta("mta", b"mta-pw")
+        .unwrap();
+    let _daemon = Daemon(
+        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
+            .arg("--config")
+            .arg(&config)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_listening(listen).await;
+    let pw = dir.path().join("alice-pw");
+    std::fs::write(&pw, "pw-a\n").unwrap();
+
+    // Urgent messages only: the watcher must leave the others alone.
+    let w = Watcher::spawn(
+        listen,
+        &pw,
+        &["--fetch", "--delete", "--filter", "(priority=urgent)"],
+    );
+    let first = tokio::task::block_in_place(|| w.next(20)).expect("watch printed nothing");
+    assert_eq!(first, serde_json::json!({ "registered": 1 }));
+
+    // An MTA delivers over P3, alternating Alice and Bob.
+    let n = 24;
+    let report = mta::deliver(
+        MtaOptions {
+            server: listen.to_string(),
+            tsel: Some(Bytes::from_static(b"3001")),
+            context: mstore::assoc::AppContext::MtsForcedAccess88,
+            mta: "mta".into(),
+            password: b"mta-pw".to_vec(),
+            recipients: vec![ORName::new(addr(ALICE)), ORName::new(addr(BOB))],
+            associations: 1,
+            window: 1,
+            load: Load::Messages(n),
+            seed: 7,
+            ack_log: None,
+            settings: mstore::assoc::Settings::default(),
+        },
+        Arc::new(Progress::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (report.acknowledged, report.errors),
+        (n, 0),
+        "{:?}",
+        report.error_samples
+    );
+
+    // Alert → fetch → delete: an entry line (the fetched attributes), then its deletion.
+    let mut fetched = Vec::new();
+    let mut deleted = Vec::new();
+    while let Some(v) = tokio::task::block_in_place(|| w.next(3)) {
+        if let Some(seq) = v.get("deleted") {
+            deleted.push(seq.as_u64().unwrap());
+            continue;
+        }
+        assert_eq!(v["priority"], "urgent", "{v}");
+        for a in [
+            "sequence-number",
+            "content-type",
+            "originator-name",
+            "content-length",
+        ] {
+            assert!(v.get(a).is_some(), "no {a} in {v}");
+        }
+        fetched.push(v["sequence-number"].as_u64().unwrap());
+    }
+    assert!(
+        !fetched.is_empty(),
+        "no urgent message among {n}: pick another seed"
+    );
+    assert_eq!(fetched, deleted);
+    let mut sorted = fetched.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted, fetched, "one line per alert, in delivery order");
+
+    // What is left in Alice's mailbox is exactly her non-urgent messages; Bob's are untouched.
+    let list = |user: &'static str, pwtext: &'static str| {
+        let pw = dir.path().join(format!("{user}-pw-file"));
+        std::fs::write(&pw, pwtext).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
+            .args([
+                "--server",
+                &listen.to_string(),
+                "--tsel",
+                "3001",
+                "--user",
+                user,
+            ])
+            .arg("--password-file")
+            .arg(&pw)
+            .args(["--json", "list", "--attrs", "sequence-number,priority"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["entries"].as_array().unwrap().clone()
+    };
+    let left = tokio::task::block_in_place(|| list(ALICE, "pw-a"));
+    assert_eq!(left.len() + fetched.len(), (n / 2) as usize, "{left:?}");
+    assert!(left.iter().all(|e| e["priority"] != "urgent"), "{left:?}");
+    assert!(
+        !left.is_empty(),
+        "every message urgent: the filter was not tested"
+    );
+    let bobs = tokio::task::block_in_place(|| list(BOB, "pw-b"));
+    assert_eq!(bobs.len(), (n / 2) as usize);
+
+    // SIGINT: the watcher unbinds and exits 0 (no error line).
+    let (st, err) = tokio::task::block_in_place(|| w.stop("-INT"));
+    assert!(st.success(), "{st:?}: {err}");
+    assert!(err.is_empty(), "{err}");
+    // SIGTERM likewise; a registration with the same id replaces the old one.
+    let w = Watcher::spawn(listen, &pw, &[]);
+    let first = tokio::task::block_in_place(|| w.next(20)).expect("watch printed nothing");
+    assert_eq!(first, serde_json::json!({ "registered": 1 }));
+    let (st, err) = tokio::task::block_in_place(|| w.stop("-TERM"));
+    assert!(st.success(), "{st:?}: {err}");
+    let audit = std::fs::read_to_string(dir.path().join("audit.log")).unwrap();
+    assert!(audit.contains("op=UNBIND"), "{audit}");
+    assert!(
+        !audit.contains("how=abort"),
+        "a watcher aborted instead of releasing:\n{audit}"
+    );
+}
