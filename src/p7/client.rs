@@ -82,6 +82,7 @@ pub fn describe(e: &P7Error) -> String {
         P7Error::InvalidParameters => "invalid-parameters-error".into(),
         P7Error::Range(_) => "range-error: range reversed".into(),
         P7Error::Service(p) => format!("service-error: problem {}", p.problem.0),
+        P7Error::Security(p) => format!("security-error: problem {}", p.0),
         P7Error::FetchRestriction(_) => "fetch-restriction-error".into(),
         P7Error::Delete(p) => {
             let seqs: Vec<String> = p

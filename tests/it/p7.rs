@@ -2012,3 +2012,56 @@ async fn p7_watch_fetches_and_deletes_what_the_mta_delivers() {
         "a watcher aborted instead of releasing:\n{audit}"
     );
 }
+
+#[tokio::test]
+async fn user_security_labels_are_refused_with_security_error_and_nothing_applied() {
+    use mstore::asn1::x411::{SecurityLabel, SecurityProblem};
+    let dir = tempfile::tempdir().unwrap();
+    let (running, _store, a) = start_with_store(dir.path()).await;
+    // SecurityLabel ::= SET { security-classification INTEGER (2) } (X.411).
+    let label = SecurityLabel(rasn::types::Any::new(vec![0x31, 0x03, 0x02, 0x01, 0x02]));
+    for e in [Edition::V88, Edition::V94] {
+        let c = P7Client::connect(&opts(a, ALICE, b"pw-a", e))
+            .await
+            .unwrap();
+        let arg = x::RegisterMSArgument {
+            auto_action_registrations: Some(x::Set(vec![alert_registration(3, None)])),
+            user_security_labels: Some(x::Set(vec![label.clone()])),
+            ..Default::default()
+        };
+        let err = op_error(c.register_ms(&arg).await);
+        // X.411 SecurityProblem forbidden-user-security-label-register.
+        assert_eq!(err, P7Error::Security(SecurityProblem(7)), "{e:?}");
+        // The auto-alert in the same request was not registered.
+        if e == Edition::V94 {
+            let r = c
+                .register_ms(&x::RegisterMSArgument {
+                    registration_status_request: Some(x::RegistrationTypes {
+                        registrations: None,
+                        extended_registrations: None,
+                        restrict_message_groups: None,
+                    }),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            let x::RegisterMSResult::RegisteredInformation(info) = r else {
+                panic!("{r:?}")
+            };
+            // (4 is the one the 1988 round registered after its refusal.)
+            let ids: Vec<u32> = info
+                .auto_action_registrations
+                .unwrap()
+                .iter()
+                .map(|r| r.effective_registration_identifier())
+                .collect();
+            assert_eq!(ids, vec![4]);
+        }
+        // The association carries on.
+        c.register_ms(&register_arg(vec![alert_registration(4, None)]))
+            .await
+            .unwrap();
+        c.release().await.unwrap();
+    }
+    running.shutdown().await;
+}

@@ -1,14 +1,15 @@
 //! X.413 §8.2.2.5 Register-MS: auto-alert registration and deregistration, list- and
 //! fetch-attribute defaults, and (1994) the registration-status request, kept as user state
-//! by [`crate::p7::alerts::Alerts`]; change-credentials through the directory. Security labels, UA registrations,
-//! submission defaults and message groups are not offered yet.
+//! by [`crate::p7::alerts::Alerts`]; change-credentials through the directory. User security
+//! labels are refused with security-error (the store enforces no security policy); UA
+//! registrations, submission defaults and message groups are not offered yet.
 
 use rasn::types::ObjectIdentifier;
 
 use super::bind::password;
 use super::{decode_arg, encode, service};
 use crate::asn1::oids::ID_ACT_AUTO_ALERT;
-use crate::asn1::x411::err;
+use crate::asn1::x411::{SecurityProblem, err};
 use crate::asn1::x413::{self as x, P7Error};
 use crate::directory::{Directory, DirectoryError};
 use crate::p7::alerts::{self, Alerts, StoredAlert, UserState};
@@ -121,9 +122,20 @@ fn unavailable_action(t: &ObjectIdentifier) -> P7Error {
     })
 }
 
+/// X.411 `SecurityProblem` forbidden-user-security-label-register (7).
+const FORBIDDEN_USER_SECURITY_LABEL_REGISTER: SecurityProblem = SecurityProblem(7);
+
 fn register(s: &Session, reg: &Alerts, a: &x::RegisterMSArgument) -> Result<bytes::Bytes, P7Error> {
+    // The store runs no security policy, so it holds no user security labels. register-ms-error
+    // cannot say so (RegistrationTypes has no bit for labels); X.413 lists security-error among
+    // Register-MS's errors in both editions, and X.411 names this very problem. Nothing of
+    // the request is applied.
     if a.user_security_labels.is_some() {
-        return Err(service(x::ServiceProblem::UNWILLING_TO_PERFORM));
+        s.audit(
+            "REGISTER-MS",
+            "result=error reason=forbidden-user-security-label-register",
+        );
+        return Err(P7Error::Security(FORBIDDEN_USER_SECURITY_LABEL_REGISTER));
     }
     if a.ua_registrations.is_some() {
         return Err(not_supported(s, 3));
