@@ -348,6 +348,9 @@ pub struct LdapConfig {
     pub mta_base: Option<String>,
     /// Connect and operation timeout.
     pub timeout: Duration,
+    /// The store's own entry (`store-dn`), read at start for the settings it carries
+    /// (`mstoreSettings`, `schema/mstore.schema`); absent = none read.
+    pub store_dn: Option<String>,
 }
 
 /// Logging (`[log]`).
@@ -547,6 +550,7 @@ struct RawDirectory {
     mta_base: Option<String>,
     #[serde(default, deserialize_with = "opt_duration")]
     timeout: Option<Duration>,
+    store_dn: Option<String>,
 }
 
 impl Default for RawDirectory {
@@ -561,6 +565,7 @@ impl Default for RawDirectory {
             or_address_attribute: None,
             mta_base: None,
             timeout: None,
+            store_dn: None,
         }
     }
 }
@@ -870,6 +875,7 @@ impl Resolver<'_> {
                     ("or-address-attribute", d.or_address_attribute.is_some()),
                     ("mta-base", d.mta_base.is_some()),
                     ("timeout", d.timeout.is_some()),
+                    ("store-dn", d.store_dn.is_some()),
                 ];
                 if let Some((k, _)) = ldap_only.iter().find(|(_, set)| *set) {
                     return Err(
@@ -929,6 +935,7 @@ impl Resolver<'_> {
                         .unwrap_or_else(|| DEFAULT_OR_ADDRESS_ATTRIBUTE.to_owned()),
                     mta_base: d.mta_base,
                     timeout: d.timeout.unwrap_or(DEFAULT_LDAP_TIMEOUT),
+                    store_dn: d.store_dn,
                 }))
             }
         }

@@ -35,7 +35,7 @@ use ldap3::asn1::StructureTag;
 use ldap3::exop::PasswordModify;
 use ldap3::{LdapConn, LdapConnSettings, LdapError, LdapResult, ResultEntry, Scope, SearchOptions};
 
-use super::{Directory, DirectoryError, Mta, User, dn_eq, normalize_dn};
+use super::{Directory, DirectoryError, Mta, StoreSettings, User, dn_eq, normalize_dn};
 use crate::address::ORAddress;
 use crate::config::{LdapConfig, Secret};
 
@@ -64,6 +64,10 @@ const RC_UNWILLING_TO_PERFORM: u32 = 53;
 /// applicationProcess is the simpler OpenLDAP-friendly choice).
 const MTA_CLASSES: &str = "(|(objectClass=applicationProcess)(objectClass=applicationEntity))";
 
+/// `schema/mstore.schema`: the store entry's settings.
+const ATTR_SINGLE_P7_BIND: &str = "mstoreSingleP7Bind";
+const ATTR_MAX_ASSOCIATIONS_PER_USER: &str = "mstoreMaxAssociationsPerUser";
+
 /// Users and MTAs in an LDAP directory. Cheap to share (`Arc`); all methods take `&self` and
 /// block, each LDAP step (connect, bind, search, …) bounded by the configured timeout.
 #[derive(Debug)]
@@ -76,6 +80,8 @@ pub struct LdapDirectory {
     attribute: String,
     mta_base: String,
     timeout: Duration,
+    /// The store's own entry, read for [`StoreSettings`].
+    store_dn: Option<String>,
     /// The service connection and what is known about the server's health.
     service: Mutex<Service>,
 }
@@ -369,6 +375,7 @@ impl LdapDirectory {
                 .clone()
                 .unwrap_or_else(|| config.base.clone()),
             timeout: config.timeout,
+            store_dn: config.store_dn.clone().filter(|d| !d.trim().is_empty()),
             service: Mutex::new(Service::default()),
         })
     }
@@ -925,6 +932,67 @@ impl Directory for LdapDirectory {
 
     /// Binds as the user with the old password and sends Password Modify (RFC 3062) on that
     /// connection, so the directory's own access rules and password policy decide.
+    /// Reads the `store-dn` entry (base search) on the service connection. A value that
+    /// does not parse is logged and left out; a missing entry or an unreachable server is an
+    /// error (the caller keeps the file's settings).
+    fn store_settings(&self) -> Result<Option<StoreSettings>, DirectoryError> {
+        let Some(dn) = &self.store_dn else {
+            return Ok(None);
+        };
+        let answer = self.search(
+            dn,
+            Scope::Base,
+            "(objectClass=*)",
+            &[ATTR_SINGLE_P7_BIND, ATTR_MAX_ASSOCIATIONS_PER_USER],
+            1,
+        )?;
+        let entry = match answer {
+            Ok((entries, _)) => entries.into_iter().next(),
+            Err(r) if matches!(r.rc, RC_NO_SUCH_OBJECT | RC_INVALID_DN_SYNTAX) => None,
+            Err(r) => return Err(self.unavailable(&format!("read of {dn}"), &rc_text(&r))),
+        };
+        let Some(e) = entry else {
+            return Err(DirectoryError::Invalid(format!(
+                "directory.store-dn: no entry {dn} in the LDAP directory (or the service account may not read it)"
+            )));
+        };
+        let text = |name: &str| -> Option<String> {
+            let v = e.values(name).next()?;
+            match std::str::from_utf8(v) {
+                Ok(t) => Some(t.trim().to_owned()),
+                Err(_) => {
+                    tracing::warn!(dn = %e.dn, attribute = name, "store setting is not text; ignored");
+                    None
+                }
+            }
+        };
+        let single_p7_bind = text(ATTR_SINGLE_P7_BIND).and_then(|t| {
+            // RFC 4517 §3.3.3 Boolean: "TRUE" / "FALSE".
+            match t.to_ascii_uppercase().as_str() {
+                "TRUE" => Some(true),
+                "FALSE" => Some(false),
+                _ => {
+                    tracing::warn!(dn = %e.dn, attribute = ATTR_SINGLE_P7_BIND, value = %t, "not TRUE or FALSE; ignored");
+                    None
+                }
+            }
+        });
+        let max_associations_per_user = text(ATTR_MAX_ASSOCIATIONS_PER_USER).and_then(|t| {
+            match t.parse::<u32>() {
+                Ok(n) if n > 0 => Some(n),
+                _ => {
+                    tracing::warn!(dn = %e.dn, attribute = ATTR_MAX_ASSOCIATIONS_PER_USER, value = %t, "not a number from 1; ignored");
+                    None
+                }
+            }
+        });
+        Ok(Some(StoreSettings {
+            dn: e.dn.clone(),
+            single_p7_bind,
+            max_associations_per_user,
+        }))
+    }
+
     fn change_credentials(
         &self,
         user: &User,
@@ -1003,6 +1071,7 @@ mod tests {
             or_address_attribute: "textEncodedORAddress".to_owned(),
             mta_base: None,
             timeout: Duration::from_secs(1),
+            store_dn: None,
         }
     }
 

@@ -157,6 +157,35 @@ impl DirectoryError {
     }
 }
 
+/// Settings the store's own directory entry carries (LDAP: `[directory] store-dn`, the
+/// `mstoreSettings` attributes of `schema/mstore.schema`); each overrides the configuration
+/// file's setting of the same name. `None` fields: the entry does not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StoreSettings {
+    /// The entry read.
+    pub dn: String,
+    /// `mstoreSingleP7Bind` ([limits] single-p7-bind).
+    pub single_p7_bind: Option<bool>,
+    /// `mstoreMaxAssociationsPerUser` ([limits] max-associations-per-user), at least 1.
+    pub max_associations_per_user: Option<u32>,
+}
+
+impl StoreSettings {
+    /// `key=value` of each setting the entry gave, in configuration-file names, for a log
+    /// line; empty when none.
+    pub fn describe(&self) -> String {
+        let mut v = Vec::new();
+        if let Some(b) = self.single_p7_bind {
+            v.push(format!("single-p7-bind={b}"));
+        }
+        if let Some(n) = self.max_associations_per_user {
+            v.push(format!("max-associations-per-user={n}"));
+        }
+        v.join(" ")
+    }
+}
+
 /// Who may bind. Implementations are cheap to call concurrently; every call may block.
 pub trait Directory: Send + Sync + fmt::Debug {
     /// Short name of the backend for logs: `"embedded"`, `"ldap"`.
@@ -205,6 +234,12 @@ pub trait Directory: Send + Sync + fmt::Debug {
     ) -> Result<(), DirectoryError> {
         let _ = old_password;
         self.change_user_password(user, new_password)
+    }
+
+    /// The settings on the store's own entry, when the directory is configured to hold one
+    /// (`Ok(None)`: it is not; the embedded directory never is). Read once, at start.
+    fn store_settings(&self) -> Result<Option<StoreSettings>, DirectoryError> {
+        Ok(None)
     }
 }
 

@@ -48,7 +48,12 @@ pub struct Service {
 impl Service {
     /// A service over `store`, binding users through `directory`.
     /// Installs the store's delivery hook that feeds auto-alerts.
+    /// Settings the directory holds on the store's own entry (LDAP `store-dn`) override the
+    /// configuration file's, with a log line naming each; when they cannot be read, the file's
+    /// apply (logged). Blocks up to the directory's timeout.
     pub fn new(store: Arc<Store>, directory: Arc<dyn Directory>, bind: BindContext) -> Self {
+        let mut bind = bind;
+        apply_store_settings(directory.as_ref(), &mut bind);
         let alerts = Arc::new(Alerts::new(&store.layout().data));
         store.on_delivery(alerts.hook());
         Service {
@@ -83,6 +88,43 @@ impl Service {
                 m.remove(mailbox);
             }
         }
+    }
+}
+
+/// Reads the store's settings from the directory and applies them to `bind`'s limits. The
+/// read runs on a thread of its own: the LDAP client builds its own runtime, which it cannot
+/// do on a thread of the server's.
+fn apply_store_settings(directory: &dyn Directory, bind: &mut BindContext) {
+    let read = std::thread::scope(|sc| {
+        sc.spawn(|| directory.store_settings())
+            .join()
+            .unwrap_or_else(|_| {
+                Err(crate::directory::DirectoryError::Unavailable(
+                    "the settings reader panicked".to_owned(),
+                ))
+            })
+    });
+    let s = match read {
+        Ok(Some(s)) => s,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(
+                "store settings not read from the directory; the configuration file's apply: {e}"
+            );
+            return;
+        }
+    };
+    if let Some(b) = s.single_p7_bind {
+        bind.limits.single_p7_bind = b;
+    }
+    if let Some(n) = s.max_associations_per_user {
+        bind.limits.max_associations_per_user = n.max(1);
+    }
+    let taken = s.describe();
+    if taken.is_empty() {
+        tracing::info!(dn = %s.dn, "store entry read from LDAP: it sets nothing; the configuration file's settings apply");
+    } else {
+        tracing::info!(dn = %s.dn, settings = %taken, "store settings taken from LDAP (they override the configuration file)");
     }
 }
 

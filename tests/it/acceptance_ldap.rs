@@ -39,8 +39,8 @@ fn free_port() -> u16 {
 }
 
 /// The shipped configuration in `dir`, its directory switched to the slapd, data beside it,
-/// `limits` lines added to `[limits]`.
-pub fn ldap_config(dir: &Path, slapd: &Slapd, limits: &str) -> PathBuf {
+/// `directory` lines added to `[directory]`.
+pub fn ldap_config(dir: &Path, slapd: &Slapd, directory: &str) -> PathBuf {
     let file = copy_default_config(dir);
     let pw = dir.join("secrets/ldap-password");
     std::fs::write(&pw, format!("{SERVICE_PW}\n")).unwrap();
@@ -48,13 +48,12 @@ pub fn ldap_config(dir: &Path, slapd: &Slapd, limits: &str) -> PathBuf {
     let shipped = std::fs::read_to_string(&file).unwrap();
     let text = shipped
         .replace("data-dir = \"../data\"", "data-dir = \"data\"")
-        .replace("[limits]\n", &format!("[limits]\n{limits}\n"))
         .replace(
             "[directory]\nkind = \"embedded\"\nfile = \"directory.toml\"\n",
             &format!(
                 "[directory]\nkind = \"ldap\"\nurl = \"{}\"\nbase = \"ou=users,o=test\"\n\
                  bind-dn = \"{SERVICE_DN}\"\nbind-password-file = \"secrets/ldap-password\"\n\
-                 mta-base = \"ou=mtas,o=test\"\ntimeout = \"2s\"\n",
+                 mta-base = \"ou=mtas,o=test\"\ntimeout = \"2s\"\n{directory}\n",
                 slapd.url()
             ),
         );
@@ -318,4 +317,55 @@ async fn acceptance_mstored_with_ldap_users_survives_ldap_going_away() {
     );
     bound.release().await.unwrap();
     mstored.assert_alive();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_settings_in_ldap_override_the_configuration_file() {
+    // The file says single-p7-bind = false (the shipped default); the store's entry says TRUE.
+    let mut ldif = ldif();
+    ldif.push_str(
+        "\ndn: cn=store,ou=services,o=test\nobjectClass: applicationProcess\n\
+         objectClass: mstoreSettings\ncn: store\nmstoreSingleP7Bind: TRUE\n\
+         mstoreMaxAssociationsPerUser: 5\n",
+    );
+    let Some(slapd) = Slapd::start(&ldif) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = ldap_config(
+        dir.path(),
+        &slapd,
+        "store-dn = \"cn=store,ou=services,o=test\"",
+    );
+    assert!(
+        std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("single-p7-bind = false")
+    );
+    let good = dir.path().join("good-pw");
+    std::fs::write(&good, format!("{ALICE_PW}\n")).unwrap();
+    let mstored = Mstored::start(&config);
+    let log = mstored.log();
+    assert!(
+        log.contains("store settings taken from LDAP")
+            && log.contains("single-p7-bind=true max-associations-per-user=5")
+            && log.contains("cn=store,ou=services,o=test"),
+        "{log}"
+    );
+    let mut opts = ClientOptions::new(mstored.addr.to_string(), addr(ALICE), ALICE_PW.as_bytes());
+    opts.tsel = Some(b"3001".to_vec());
+    let bound = P7Client::connect(&opts).await.unwrap();
+    let server = mstored.addr;
+    let out = tokio::task::spawn_blocking(move || {
+        p7(
+            server,
+            &good,
+            &["--context", "94", "summarize"],
+            Duration::from_secs(30),
+        )
+    })
+    .await
+    .unwrap();
+    assert_refused(&out, &["unable-to-establish-association", "single-p7-bind"]);
+    bound.release().await.unwrap();
 }

@@ -587,3 +587,94 @@ fn a_server_that_never_answers_times_out() {
     assert_eq!(e2.to_string(), e.to_string());
     drop(silent);
 }
+
+/// The store's own entry with the `mstoreSettings` attributes given (`schema/mstore.schema`).
+fn store_entry(cn: &str, attrs: &[(&str, &str)]) -> String {
+    let mut s = format!(
+        "dn: cn={cn},ou=services,o=test\nobjectClass: applicationProcess\n\
+         objectClass: mstoreSettings\ncn: {cn}\n"
+    );
+    for (a, v) in attrs {
+        s.push_str(&format!("{a}: {v}\n"));
+    }
+    s.push('\n');
+    s
+}
+
+#[test]
+fn store_settings_come_from_the_store_entry() {
+    let mut ldif = base_ldif();
+    ldif.push_str(&store_entry(
+        "store1",
+        &[
+            ("mstoreSingleP7Bind", "TRUE"),
+            ("mstoreMaxAssociationsPerUser", "3"),
+        ],
+    ));
+    ldif.push_str(&store_entry("store2", &[("mstoreSingleP7Bind", "FALSE")]));
+    ldif.push_str(&store_entry("store3", &[]));
+    // The schema lets through what its syntaxes allow; the store checks the rest.
+    ldif.push_str(&store_entry(
+        "store4",
+        &[("mstoreMaxAssociationsPerUser", "0")],
+    ));
+    let Some(mut slapd) = Slapd::start(&ldif) else {
+        return;
+    };
+    let settings = |slapd: &Slapd, dn: &str| {
+        let d = open(slapd, &format!("store-dn = \"{dn}\"\n"));
+        d.store_settings()
+    };
+    let s = settings(&slapd, "cn=store1,ou=services,o=test")
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.dn, "cn=store1,ou=services,o=test");
+    assert_eq!(
+        (s.single_p7_bind, s.max_associations_per_user),
+        (Some(true), Some(3))
+    );
+    assert_eq!(
+        s.describe(),
+        "single-p7-bind=true max-associations-per-user=3"
+    );
+    let s = settings(&slapd, "cn=store2,ou=services,o=test")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (s.single_p7_bind, s.max_associations_per_user),
+        (Some(false), None)
+    );
+    let s = settings(&slapd, "cn=store3,ou=services,o=test")
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.describe(), "");
+    let (s, log) = logged(|| settings(&slapd, "cn=store4,ou=services,o=test"));
+    assert_eq!(s.unwrap().unwrap().max_associations_per_user, None);
+    assert!(log.contains("mstoreMaxAssociationsPerUser"), "{log}");
+    // A store-dn that names nothing is an error the caller logs; no store-dn reads nothing.
+    let e = settings(&slapd, "cn=nope,ou=services,o=test").unwrap_err();
+    assert!(e.to_string().contains("cn=nope"), "{e}");
+    assert_eq!(open(&slapd, "").store_settings().unwrap(), None);
+    // LDAP down: unavailable, not a panic or a hang.
+    slapd.stop();
+    let e = settings(&slapd, "cn=store1,ou=services,o=test").unwrap_err();
+    assert!(matches!(e, DirectoryError::Unavailable(_)), "{e:?}");
+    // The embedded directory has no store entry.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = Config::load(copy_default_config(dir.path())).unwrap();
+    let d = directory::from_config(&cfg).unwrap();
+    assert_eq!(d.store_settings().unwrap(), None);
+}
+
+#[test]
+fn store_dn_is_an_ldap_only_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_default_config(dir.path());
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "file = \"directory.toml\"\n",
+        "file = \"directory.toml\"\nstore-dn = \"cn=x\"\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let e = Config::load(&file).unwrap_err();
+    assert!(e.to_string().contains("directory.store-dn"), "{e}");
+}

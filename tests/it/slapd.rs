@@ -4,6 +4,7 @@
 //!
 //! The tree: `o=test` with `ou=users`, `ou=mtas`, `ou=locked` (users there may not change
 //! their password) and the service account [`SERVICE_DN`] (reads everything but passwords).
+//! mstore's own `schema/mstore.schema` is loaded (settings on the store's entry).
 //! The server's size limit is [`SIZE_LIMIT`], so listings must page. Tests add entries as
 //! LDIF. `tools/test` installs slapd; without it, [`Slapd::start`] prints a loud SKIPPED
 //! line and returns `None`.
@@ -265,6 +266,11 @@ fn slapd_conf(install: &Install, dir: &Path) -> String {
     for s in ["core.schema", "cosine.schema", "inetorgperson.schema"] {
         c.push_str(&schema(s));
     }
+    // mstore's own schema: the settings on the store's entry.
+    c.push_str(&format!(
+        "include {}/schema/mstore.schema\n",
+        env!("CARGO_MANIFEST_DIR")
+    ));
     // X.402 mhs-or-addresses, text form, for tests of a configured or-address-attribute.
     c.push_str(
         "attributetype ( 2.6.5.2.6 NAME 'mhsORAddresses' EQUALITY caseIgnoreMatch \
