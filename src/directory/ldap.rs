@@ -770,6 +770,27 @@ fn describe(address: Option<&ORAddress>, dn: Option<&str>) -> String {
     }
 }
 
+/// The service connection owns a runtime of the LDAP client's; tokio refuses to drop a runtime
+/// on a thread that runs async code, which is where the server lets go of its directory at
+/// shutdown. So the connection is dropped on a thread of its own.
+impl Drop for LdapDirectory {
+    fn drop(&mut self) {
+        let conn = self
+            .service
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .conn
+            .take();
+        if let Some(conn) = conn {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                let _ = std::thread::spawn(move || drop(conn)).join();
+            } else {
+                drop(conn);
+            }
+        }
+    }
+}
+
 impl Directory for LdapDirectory {
     fn kind(&self) -> &'static str {
         "ldap"

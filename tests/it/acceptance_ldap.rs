@@ -126,6 +126,31 @@ impl Mstored {
     }
 }
 
+impl Mstored {
+    /// SIGTERM: a graceful stop, exit status 0, no panic on the way (the LDAP client's
+    /// connections own runtimes of their own that must not be dropped on the server's).
+    pub fn terminate(mut self) {
+        let ok = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                break st;
+            }
+            assert!(Instant::now() < deadline, "mstored did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let log = self.log();
+        assert!(status.success(), "{status:?}: {log}");
+        assert!(!log.contains("panicked"), "{log}");
+        assert!(log.contains("stopped"), "{log}");
+    }
+}
+
 impl Drop for Mstored {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -317,6 +342,9 @@ async fn acceptance_mstored_with_ldap_users_survives_ldap_going_away() {
     );
     bound.release().await.unwrap();
     mstored.assert_alive();
+    tokio::task::spawn_blocking(move || mstored.terminate())
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -368,4 +396,7 @@ async fn store_settings_in_ldap_override_the_configuration_file() {
     .unwrap();
     assert_refused(&out, &["unable-to-establish-association", "single-p7-bind"]);
     bound.release().await.unwrap();
+    tokio::task::spawn_blocking(move || mstored.terminate())
+        .await
+        .unwrap();
 }
