@@ -2,7 +2,8 @@
 //! Fetch or Delete, and release. Tables for people, `--json` for scripts.
 //!
 //! Exit codes: 0 done; 1 store unreachable or protocol failure; 2 bad command line or input;
-//! 3 bind refused (authentication); 4 no such entry (sequence-number-error); 5 any other
+//! 3 bind refused (authentication, or the store will not take the bind now: the message names
+//! the X.413 problem); 4 no such entry (sequence-number-error); 5 any other
 //! X.413 error or reject.
 
 use std::path::PathBuf;
