@@ -1930,36 +1930,7 @@ async fn p7_watch_fetches_and_deletes_what_the_mta_delivers() {
         report.error_samples
     );
 
-    // Alert → fetch → delete: an entry line (the fetched attributes), then its deletion.
-    let mut fetched = Vec::new();
-    let mut deleted = Vec::new();
-    while let Some(v) = tokio::task::block_in_place(|| w.next(3)) {
-        if let Some(seq) = v.get("deleted") {
-            deleted.push(seq.as_u64().unwrap());
-            continue;
-        }
-        assert_eq!(v["priority"], "urgent", "{v}");
-        for a in [
-            "sequence-number",
-            "content-type",
-            "originator-name",
-            "content-length",
-        ] {
-            assert!(v.get(a).is_some(), "no {a} in {v}");
-        }
-        fetched.push(v["sequence-number"].as_u64().unwrap());
-    }
-    assert!(
-        !fetched.is_empty(),
-        "no urgent message among {n}: pick another seed"
-    );
-    assert_eq!(fetched, deleted);
-    let mut sorted = fetched.clone();
-    sorted.sort();
-    sorted.dedup();
-    assert_eq!(sorted, fetched, "one line per alert, in delivery order");
-
-    // What is left in Alice's mailbox is exactly her non-urgent messages; Bob's are untouched.
+    // A mailbox as `p7 list` shows it.
     let list = |user: &'static str, pwtext: &'static str| {
         let pw = dir.path().join(format!("{user}-pw-file"));
         std::fs::write(&pw, pwtext).unwrap();
@@ -1985,7 +1956,48 @@ async fn p7_watch_fetches_and_deletes_what_the_mta_delivers() {
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         v["entries"].as_array().unwrap().clone()
     };
-    let left = tokio::task::block_in_place(|| list(ALICE, "pw-a"));
+    // Alert → fetch → delete: an entry line (the fetched attributes), then its deletion. Read
+    // until Alice's mailbox holds no urgent message and every fetched one was deleted (a
+    // loaded machine may be slow; a broken watcher fails at the deadline).
+    let mut fetched = Vec::new();
+    let mut deleted = Vec::new();
+    let started = std::time::Instant::now();
+    let left = loop {
+        while let Some(v) = tokio::task::block_in_place(|| w.next(2)) {
+            if let Some(seq) = v.get("deleted") {
+                deleted.push(seq.as_u64().unwrap());
+                continue;
+            }
+            assert_eq!(v["priority"], "urgent", "{v}");
+            for a in [
+                "sequence-number",
+                "content-type",
+                "originator-name",
+                "content-length",
+            ] {
+                assert!(v.get(a).is_some(), "no {a} in {v}");
+            }
+            fetched.push(v["sequence-number"].as_u64().unwrap());
+        }
+        let left = tokio::task::block_in_place(|| list(ALICE, "pw-a"));
+        if deleted.len() == fetched.len() && left.iter().all(|e| e["priority"] != "urgent") {
+            break left;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "watch did not catch up: fetched {fetched:?}, deleted {deleted:?}, left {left:?}"
+        );
+    };
+    assert!(
+        !fetched.is_empty(),
+        "no urgent message among {n}: pick another seed"
+    );
+    assert_eq!(fetched, deleted);
+    let mut sorted = fetched.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted, fetched, "one line per alert, in delivery order");
+    // What is left in Alice's mailbox is exactly her non-urgent messages; Bob's are untouched.
     assert_eq!(left.len() + fetched.len(), (n / 2) as usize, "{left:?}");
     assert!(left.iter().all(|e| e["priority"] != "urgent"), "{left:?}");
     assert!(
