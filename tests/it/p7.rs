@@ -2077,3 +2077,30 @@ async fn user_security_labels_are_refused_with_security_error_and_nothing_applie
     }
     running.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_bind_past_max_associations_per_user_says_why_in_1994() {
+    let f = start().await; // max-associations-per-user = 2
+    let a = alice(&f, Edition::V88).await;
+    let b = alice(&f, Edition::V94).await;
+    let e = raw_bind_error(f.addr, ALICE, b"pw-a", Edition::V94).await;
+    let x::MSBindError::QualifiedError(q) = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        q.bind_problem,
+        x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION
+    );
+    let info = String::from_utf8_lossy(q.supplementary_information.as_ref().unwrap().as_bytes())
+        .into_owned();
+    assert!(info.contains("max-associations-per-user"), "{info}");
+    // 1988 has no room for a reason: the bare problem.
+    let e = raw_bind_error(f.addr, ALICE, b"pw-a", Edition::V88).await;
+    assert_eq!(
+        e,
+        x::MSBindError::UnqualifiedError(x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION)
+    );
+    a.release().await.unwrap();
+    b.release().await.unwrap();
+    f.running.shutdown().await;
+}
