@@ -25,6 +25,10 @@ enum Command {
     Preload(PreloadArgs),
     /// Act as an MTA: deliver generated messages to a store over P3 (mts-forced-access).
     Deliver(DeliverArgs),
+    /// Act as an MTA taking the store's P3 submissions (mts-access) and count them.
+    MtaSink(mstore::bench::mta_sink::MtaSinkArgs),
+    /// Submit messages through the store over P7 (to its MTA, e.g. `mta-sink`).
+    Submit(mstore::bench::submit::SubmitArgs),
     /// Test aid, not a server: the P3 responder alone on a configuration's store (used by the
     /// crash test until mstored, from branch p7, serves P3). Prints `listening ADDR`.
     #[command(hide = true)]
@@ -363,6 +367,25 @@ fn preload_cmd(a: PreloadArgs) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+fn submit_cmd(a: &mstore::bench::submit::SubmitArgs) -> anyhow::Result<bool> {
+    let r = mstore::bench::submit::run(a)?;
+    let secs = r.elapsed.as_secs_f64().max(1e-9);
+    let h = &r.latency_us;
+    println!(
+        "submit: {} submitted, {} errors in {secs:.2} s ({:.1} msg/s); latency ms p50 {:.1} p99 {:.1} max {:.1}",
+        r.submitted,
+        r.errors,
+        r.submitted as f64 / secs,
+        h.value_at_quantile(0.5) as f64 / 1000.0,
+        h.value_at_quantile(0.99) as f64 / 1000.0,
+        h.max() as f64 / 1000.0
+    );
+    for s in &r.samples {
+        eprintln!("  {s}");
+    }
+    Ok(r.errors == 0)
+}
+
 fn main() -> ExitCode {
     mstore::ctl::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
@@ -377,6 +400,8 @@ fn main() -> ExitCode {
         Command::Preload(a) => preload_cmd(a),
         Command::Deliver(a) => deliver_cmd(a),
         Command::ServeP3(a) => serve_p3_cmd(a),
+        Command::MtaSink(a) => mstore::bench::mta_sink::run(a).map_err(anyhow::Error::from),
+        Command::Submit(a) => submit_cmd(&a),
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,

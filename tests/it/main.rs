@@ -13,5 +13,6 @@ mod p7;
 mod query;
 mod slapd;
 mod store;
+mod submit;
 mod x411;
 mod x413;
