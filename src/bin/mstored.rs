@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use mstore::assoc::Settings;
 use mstore::config::Config;
-use mstore::p3::mts_user::{MtsUser, MtsUserOptions};
+use mstore::p3::mts_user::{MtsUser, MtsUserOptions, SubmittedBy};
 use mstore::p7::ops::bind::BindContext;
 use mstore::p7::ops::submit::Submitter;
 use mstore::p7::service::{self, Service};
@@ -93,9 +93,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
     tracing::info!(directory = directory.kind(), data = %config.data_dir.display(), "store open");
     // The MTA's deliveries (P3 mts-forced-access) land through the same store; the P7
     // service's alert dispatcher sees them through the store's delivery hook.
+    // Reports about messages the store submitted go to their submitter (issue 11).
+    let submitted_by = SubmittedBy::new(Some(store.clone()));
     let p3 = Arc::new(
         mstore::p3::Responder::new(store.clone(), directory.clone(), config.store.clone())
-            .max_message_size(config.limits.max_message_size),
+            .max_message_size(config.limits.max_message_size)
+            .router(submitted_by.clone()),
     );
     let svc = Arc::new(Service::new(
         store.clone(),
@@ -111,6 +114,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
         svc.set_submitter(Submitter {
             link,
             outbox: s.outbox,
+            max_message_size: config.limits.max_message_size,
+            submitted_by: Some(submitted_by.clone()),
         });
         task
     });

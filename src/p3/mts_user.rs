@@ -536,3 +536,80 @@ impl Link {
         }
     }
 }
+
+/// Most submission identifiers remembered in memory for report routing; older ones are
+/// found through the outbox copies.
+pub const REMEMBERED: usize = 100_000;
+
+/// Which user submitted which message (X.411 §8.3.1.2: a report names only the
+/// subject-submission-identifier): filled by the submission path, read by report-delivery
+/// ([`super::ReportRouter`]) so reports reach the submitter's mailbox. Identifiers no longer
+/// in memory (older ones, or from before a restart) are looked up among the outbox copies,
+/// which carry them as message-identifier.
+#[derive(Debug)]
+pub struct SubmittedBy {
+    map: std::sync::Mutex<(
+        std::collections::HashMap<String, crate::store::MailboxName>,
+        VecDeque<String>,
+    )>,
+    store: Option<Arc<crate::store::Store>>,
+}
+
+impl SubmittedBy {
+    /// An empty map; with `store`, misses are looked up in its outbox copies.
+    pub fn new(store: Option<Arc<crate::store::Store>>) -> Arc<SubmittedBy> {
+        Arc::new(SubmittedBy {
+            map: std::sync::Mutex::new(Default::default()),
+            store,
+        })
+    }
+
+    /// Remembers that `owner` submitted the message the MTA named `id`.
+    pub fn record(&self, id: &x411::MTSIdentifier, owner: crate::store::MailboxName) {
+        let key = crate::content::envelope::mts_identifier_text(id);
+        let mut g = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        let (map, order) = &mut *g;
+        if map.insert(key.clone(), owner).is_none() {
+            order.push_back(key);
+        }
+        while order.len() > REMEMBERED {
+            if let Some(old) = order.pop_front() {
+                map.remove(&old);
+            }
+        }
+    }
+
+    fn look_up_outbox(&self, key: &str) -> Option<crate::store::MailboxName> {
+        use crate::store::query::{Attr, Filter, FilterItem, Selector, Value};
+        let store = self.store.as_ref()?;
+        let sel = Selector {
+            class: crate::store::EntryClass::Outbox,
+            child_entries: false,
+            range: None,
+            filter: Some(Filter::Item(FilterItem::Equality(
+                Attr::MessageDeliveryIdentifier,
+                Value::Str(key.to_string()),
+            ))),
+            limit: Some(1),
+            override_limit: false,
+        };
+        store.mailboxes().into_iter().find_map(|(id, row)| {
+            let found = store.list(&id, &sel, &[], true).ok()?;
+            (!found.entries.is_empty())
+                .then(|| crate::store::MailboxName::new(row.address, row.canonical))
+        })
+    }
+}
+
+impl super::ReportRouter for SubmittedBy {
+    fn owner_of(&self, subject: &x411::MTSIdentifier) -> Option<crate::store::MailboxName> {
+        let key = crate::content::envelope::mts_identifier_text(subject);
+        {
+            let g = self.map.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(m) = g.0.get(&key) {
+                return Some(m.clone());
+            }
+        }
+        self.look_up_outbox(&key)
+    }
+}

@@ -25,7 +25,8 @@ use mstore::content::envelope::{
     SubmittedMessageRecord, from_submission_record, mts_identifier_text, to_submission_record,
 };
 use mstore::directory::{EmbeddedDirectory, NewUser};
-use mstore::p3::mts_user::{MtsUser, MtsUserOptions};
+use mstore::p3::ReportRouter;
+use mstore::p3::mts_user::{MtsUser, MtsUserOptions, SubmittedBy};
 use mstore::p3::sink::SinkOptions;
 use mstore::p7::Edition;
 use mstore::p7::client::{ClientError, ClientOptions, Compose, P7Client, compose};
@@ -124,11 +125,11 @@ impl Fixture {
         let config = Config::load(&path).unwrap();
         let store = Arc::new(Store::open(&config.data_dir).unwrap());
         let directory = mstore::directory::from_config(&config).unwrap();
-        let p3 = Arc::new(mstore::p3::Responder::new(
-            store.clone(),
-            directory.clone(),
-            config.store.clone(),
-        ));
+        let submitted_by = SubmittedBy::new(Some(store.clone()));
+        let p3 = Arc::new(
+            mstore::p3::Responder::new(store.clone(), directory.clone(), config.store.clone())
+                .router(submitted_by.clone()),
+        );
         let svc = Arc::new(Service::new(
             store.clone(),
             directory,
@@ -140,6 +141,8 @@ impl Fixture {
         svc.set_submitter(Submitter {
             link: link.clone(),
             outbox: s.outbox,
+            max_message_size: 4096,
+            submitted_by: Some(submitted_by),
         });
         let running = service::start_with_p3(&config, svc, Some(p3))
             .await
@@ -443,6 +446,112 @@ async fn deliveries_over_the_store_initiated_association_land_in_the_mailbox() {
     c.release().await.unwrap();
     fx.running.shutdown().await;
     stop.trigger();
+}
+
+fn delivery_report(subject: &x411::MTSIdentifier, recipient: &str) -> Bytes {
+    use mstore::asn1::x411::{
+        DeliveryReport, PerRecipientReportDeliveryFields, ReportDeliveryArgument, ReportType,
+    };
+    let arg = ReportDeliveryArgument {
+        subject_submission_identifier: subject.clone(),
+        content_identifier: None,
+        content_type: None,
+        original_encoded_information_types: None,
+        extensions: None,
+        per_recipient_fields: vec![PerRecipientReportDeliveryFields {
+            actual_recipient_name: ORName::from_str(recipient).unwrap(),
+            report_type: ReportType::Delivery(DeliveryReport {
+                message_delivery_time: x411::Time::from_timestamp(1_795_850_000, 0).unwrap(),
+                type_of_mts_user: None,
+            }),
+            converted_encoded_information_types: None,
+            originally_intended_recipient_name: None,
+            supplementary_information: None,
+            extensions: None,
+        }],
+        returned_content: None,
+    };
+    Bytes::from(x411::encode(&arg).unwrap())
+}
+
+#[tokio::test]
+async fn reports_on_submitted_messages_reach_the_submitter() {
+    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    let c = fx.client(ALICE, b"pw-a", Edition::V88).await;
+    let r = c.submit_message(&message("report me", 8)).await.unwrap();
+    c.release().await.unwrap();
+    let h = sink.handle().unwrap();
+    let out = h
+        .invoke(
+            Operation::ReportDelivery,
+            Some(delivery_report(
+                &r.result.message_submission_identifier,
+                FAR,
+            )),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(out, Outcome::Result(_)), "{out:?}");
+    // In Alice's delivery class, not the store's own mailbox.
+    assert_eq!(fx.inbox(ALICE), 1);
+    // After a restart the map is empty: the outbox copy still names the submitter.
+    let fresh = SubmittedBy::new(Some(fx.store.clone()));
+    let owner = fresh
+        .owner_of(&r.result.message_submission_identifier)
+        .unwrap();
+    assert_eq!(owner.id(), MailboxName::from(&addr(ALICE)).id());
+    let mut other = r.result.message_submission_identifier.clone();
+    other.local_identifier = rasn::types::Ia5String::try_from("nobody".to_string()).unwrap();
+    assert!(fresh.owner_of(&other).is_none());
+    fx.running.shutdown().await;
+    stop.trigger();
+}
+
+#[tokio::test]
+async fn the_link_reconnects_after_the_mta_goes_away_and_comes_back() {
+    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    let fx = Fixture::start(&sink_addr.to_string(), 94, "1s").await;
+    let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
+    c.submit_message(&message("one", 9)).await.unwrap();
+    assert_eq!(sink.count(), 1);
+    stop.trigger();
+    for _ in 0..100 {
+        if !fx.link.is_up() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!fx.link.is_up(), "the link saw the MTA go");
+    let e = c.submit_message(&message("two", 10)).await.unwrap_err();
+    assert!(
+        matches!(e, ClientError::X411(c) if c == x411::err::REMOTE_BIND_ERROR),
+        "{e:?}"
+    );
+    let (sink2, _, stop2) = mta_sink::spawn(sink_addr, sink_options()).await.unwrap();
+    c.submit_message(&message("three", 11)).await.unwrap();
+    assert_eq!(
+        sink2.count(),
+        1,
+        "only the third message reached the new MTA"
+    );
+    assert_eq!(fx.outbox(ALICE), 2);
+    // Content over the store's limit is refused before it reaches the MTA.
+    let mut big = message("big", 12);
+    big.content = vec![0u8; 5000].into();
+    let e = c.submit_message(&big).await.unwrap_err();
+    assert!(
+        matches!(e, ClientError::X411(c) if c == x411::err::SUBMISSION_CONTROL_VIOLATED),
+        "{e:?}"
+    );
+    assert_eq!(sink2.count(), 1);
+    c.release().await.unwrap();
+    fx.running.shutdown().await;
+    stop2.trigger();
 }
 
 #[tokio::test]

@@ -25,7 +25,7 @@ use crate::assoc::{Invoke, Operation};
 use crate::content::ContentKind;
 use crate::content::envelope::{SubmittedMessageRecord, mts_identifier_text, to_submission_record};
 use crate::osi::rose::{self, Code, Problem};
-use crate::p3::mts_user::{MtsUser, SubmitError};
+use crate::p3::mts_user::{MtsUser, SubmitError, SubmittedBy};
 use crate::p7::audit::quote;
 use crate::p7::{Edition, Session};
 use crate::store::{EntryClass, EntryType, MailboxName, NewEntry, RetrievalStatus, Store, now_ms};
@@ -37,6 +37,10 @@ pub struct Submitter {
     pub link: MtsUser,
     /// Keep a copy of each submitted message in the submitter's submission class.
     pub outbox: bool,
+    /// Largest content accepted, in octets (`[limits] max-message-size`); 0: no limit.
+    pub max_message_size: u64,
+    /// Where the submitter of each message is remembered, for report routing.
+    pub submitted_by: Option<Arc<SubmittedBy>>,
 }
 
 /// Whether `op` is one of the operations this module answers.
@@ -180,6 +184,14 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
         );
         return Answer::Error(err::ORIGINATOR_INVALID, None);
     }
+    if sub.max_message_size > 0 && argument.content.len() as u64 > sub.max_message_size {
+        // The store's own submission control: larger messages are not taken.
+        s.audit(
+            "SUBMIT-MESSAGE",
+            "result=error error=submission-control-violated reason=\"content too long\"",
+        );
+        return Answer::Error(err::SUBMISSION_CONTROL_VIOLATED, None);
+    }
     let invoke_id = sub.link.next_invoke_id();
     let (attrs, _) = crate::content::extract(None, &argument.content, ContentKind::Auto);
     // ipm-entry-type: ipm 0, rn 1, nrn 2, on 3 (X.420 §19).
@@ -234,6 +246,12 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
             quote(&content_id),
         ),
     );
+    if let Some(by) = &sub.submitted_by {
+        by.record(
+            &result.message_submission_identifier,
+            MailboxName::from(&s.user.or_address),
+        );
+    }
     let created = if sub.outbox {
         keep_copy(s, store, &argument, &result).await
     } else {
