@@ -76,6 +76,9 @@ pub enum SubmitError {
     /// The MTA rejected the invocation (ROSE reject).
     #[error("MTA rejected the operation: {0:?}")]
     Rejected(Problem),
+    /// The MTA's submission-control does not permit this submission now.
+    #[error("submission-control violated: {0}")]
+    ControlViolated(String),
     /// Too many submissions are waiting for the MTA.
     #[error("submission queue full")]
     QueueFull,
@@ -150,6 +153,7 @@ pub struct MtsUser {
     wait: Duration,
     invoke_ids: Arc<AtomicU64>,
     up: Arc<std::sync::atomic::AtomicBool>,
+    controls: Arc<std::sync::Mutex<x411::Controls>>,
 }
 
 /// A request in the queue (boxed: the channel holds pointers, not whole requests).
@@ -171,18 +175,21 @@ impl MtsUser {
         let (tx, rx) = mpsc::channel(QUEUE);
         let label: Arc<str> = Arc::from(opts.mta_label().as_str());
         let up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let controls = Arc::new(std::sync::Mutex::new(x411::Controls::default()));
         let user = MtsUser {
             tx,
             label: label.clone(),
             wait: opts.wait,
             invoke_ids: Arc::new(AtomicU64::new(1)),
             up: up.clone(),
+            controls: controls.clone(),
         };
         let link = Link {
             opts,
             label,
             delivery,
             up,
+            controls,
         };
         (user, tokio::spawn(link.run(rx)))
     }
@@ -195,6 +202,53 @@ impl MtsUser {
     /// Whether the association with the MTA is up now.
     pub fn is_up(&self) -> bool {
         self.up.load(Ordering::Relaxed)
+    }
+
+    /// Whether the MTA's submission-control (X.411 §8.2.1.4) lets the store submit now:
+    /// `probe` or a message, of `content_length` octets, `priority` and `content_type`.
+    /// A refusal is [`SubmitError::ControlViolated`] (submission-control-violated for the UA).
+    pub fn check_controls(
+        &self,
+        probe: bool,
+        content_length: u64,
+        priority: x411::Priority,
+        content_type: &x411::ContentType,
+    ) -> Result<(), SubmitError> {
+        let c = self.controls.lock().unwrap_or_else(|p| p.into_inner());
+        let violated = |why: &str| {
+            Err(SubmitError::ControlViolated(format!(
+                "{why} (submission-control from {})",
+                self.label
+            )))
+        };
+        if let Some(ops) = &c.permissible_operations {
+            // probe-submission-or-report-delivery(0), message-submission-or-message-delivery(1)
+            let bit = if probe { 0 } else { 1 };
+            if !ops.get(bit).is_some_and(|b| *b) {
+                return violated("operation not permitted");
+            }
+        }
+        if let Some(max) = c.permissible_maximum_content_length
+            && content_length > u64::from(max)
+        {
+            return violated("content longer than permitted");
+        }
+        if let Some(lowest) = c.permissible_lowest_priority {
+            let rank = |p: x411::Priority| match p {
+                x411::Priority::NonUrgent => 0,
+                x411::Priority::Normal => 1,
+                x411::Priority::Urgent => 2,
+            };
+            if rank(priority) < rank(lowest) {
+                return violated("priority lower than permitted");
+            }
+        }
+        if let Some(types) = &c.permissible_content_types
+            && !types.contains(content_type)
+        {
+            return violated("content type not permitted");
+        }
+        Ok(())
     }
 
     /// A fresh identifier correlating SUBMIT-… audit records with their results.
@@ -258,6 +312,7 @@ struct Link {
     label: Arc<str>,
     delivery: Option<Arc<Responder>>,
     up: Arc<std::sync::atomic::AtomicBool>,
+    controls: Arc<std::sync::Mutex<x411::Controls>>,
 }
 
 type Connecting = JoinHandle<Result<(Association, Bytes), ConnectError>>;
@@ -366,6 +421,9 @@ impl Link {
                     let wake = deadline.map_or(*retry_at, |d| d.min(*retry_at));
                     tokio::select! {
                         r = rx.recv() => match r {
+                            Some(req) if pending.len() >= QUEUE => {
+                                let _ = req.reply.send(Err(SubmitError::QueueFull));
+                            }
                             Some(req) => {
                                 pending.push_back(req);
                                 // Someone waits: try again soon whatever the back-off.
@@ -388,6 +446,9 @@ impl Link {
                     let wake = deadline.unwrap_or_else(far_future);
                     tokio::select! {
                         r = rx.recv() => match r {
+                            Some(req) if pending.len() >= QUEUE => {
+                                let _ = req.reply.send(Err(SubmitError::QueueFull));
+                            }
                             Some(req) => pending.push_back(req),
                             None => return,
                         },
@@ -417,6 +478,9 @@ impl Link {
                                     audit::bind_to_mta(&name, &peer, context, "success");
                                     tracing::info!(mta = %self.label, responder = %name, context, "bound to the MTA for submission");
                                     self.up.store(true, Ordering::Relaxed);
+                                    // Controls hold for one association (X.411 §8.2.1.4).
+                                    *self.controls.lock().unwrap_or_else(|p| p.into_inner()) =
+                                        x411::Controls::default();
                                     backoff = BACKOFF_MIN;
                                     let handle = assoc.handle();
                                     for req in pending.drain(..) {
@@ -510,6 +574,38 @@ impl Link {
         });
     }
 
+    /// Applies a submission-control: `restrict` TRUE sets the controls given, FALSE removes
+    /// them.
+    fn apply_controls(&self, c: &x411::Controls) {
+        let mut cur = self.controls.lock().unwrap_or_else(|p| p.into_inner());
+        fn set<T: Clone>(cur: &mut Option<T>, new: &Option<T>, update: bool) {
+            if new.is_some() {
+                *cur = if update { new.clone() } else { None };
+            }
+        }
+        let update = c.effective_restrict();
+        set(
+            &mut cur.permissible_operations,
+            &c.permissible_operations,
+            update,
+        );
+        set(
+            &mut cur.permissible_maximum_content_length,
+            &c.permissible_maximum_content_length,
+            update,
+        );
+        set(
+            &mut cur.permissible_lowest_priority,
+            &c.permissible_lowest_priority,
+            update,
+        );
+        set(
+            &mut cur.permissible_content_types,
+            &c.permissible_content_types,
+            update,
+        );
+    }
+
     /// An operation the MTA invoked on the store-initiated association.
     fn incoming(&self, inv: Invoke, handle: AssociationHandle) {
         match inv.operation {
@@ -519,6 +615,7 @@ impl Link {
                 match inv.argument.as_deref().map(x411::decode::<x411::Controls>) {
                     Some(Ok(c)) => {
                         tracing::info!(mta = %self.label, controls = ?c, "submission-control from the MTA");
+                        self.apply_controls(&c);
                         let waiting = x411::encode(&x411::Waiting::default())
                             .unwrap_or_else(|_| vec![0x31, 0x00]);
                         inv.result(Some(Bytes::from(waiting)));

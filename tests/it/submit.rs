@@ -448,6 +448,82 @@ async fn deliveries_over_the_store_initiated_association_land_in_the_mailbox() {
     stop.trigger();
 }
 
+#[tokio::test]
+async fn submission_control_from_the_mta_is_obeyed() {
+    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    fx.wait_up().await;
+    let h = sink.handle().unwrap();
+    let control = |c: x411::Controls| {
+        let h = h.clone();
+        async move {
+            let out = h
+                .invoke(
+                    Operation::SubmissionControl,
+                    Some(Bytes::from(x411::encode(&c).unwrap())),
+                )
+                .await
+                .unwrap();
+            assert!(matches!(out, Outcome::Result(Some(_))), "{out:?}");
+        }
+    };
+    // At most 10 octets of content, and urgent messages only.
+    control(x411::Controls {
+        permissible_maximum_content_length: Some(10),
+        ..Default::default()
+    })
+    .await;
+    let c = fx.client(ALICE, b"pw-a", Edition::V88).await;
+    let e = c
+        .submit_message(&message("too long", 13))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ClientError::X411(c) if c == x411::err::SUBMISSION_CONTROL_VIOLATED),
+        "{e:?}"
+    );
+    // restrict FALSE removes the control again.
+    control(x411::Controls {
+        restrict: Some(false),
+        permissible_maximum_content_length: Some(0),
+        ..Default::default()
+    })
+    .await;
+    c.submit_message(&message("fine now", 14)).await.unwrap();
+    // Probes not permitted (only message-submission, bit 1).
+    control(x411::Controls {
+        permissible_operations: Some([false, true].into_iter().collect()),
+        ..Default::default()
+    })
+    .await;
+    let m = message("probe", 15);
+    let probe = ProbeSubmissionArgument {
+        originator_name: m.envelope.originator_name.clone(),
+        original_encoded_information_types: None,
+        content_type: m.envelope.content_type.clone(),
+        content_identifier: None,
+        content_length: None,
+        per_message_indicators: None,
+        extensions: None,
+        per_recipient_fields: m.envelope.per_recipient_fields.clone(),
+    };
+    let e = c.submit_probe(&probe).await.unwrap_err();
+    assert!(
+        matches!(e, ClientError::X411(c) if c == x411::err::SUBMISSION_CONTROL_VIOLATED),
+        "{e:?}"
+    );
+    assert_eq!(
+        sink.count(),
+        1,
+        "only the permitted message reached the MTA"
+    );
+    c.release().await.unwrap();
+    fx.running.shutdown().await;
+    stop.trigger();
+}
+
 fn delivery_report(subject: &x411::MTSIdentifier, recipient: &str) -> Bytes {
     use mstore::asn1::x411::{
         DeliveryReport, PerRecipientReportDeliveryFields, ReportDeliveryArgument, ReportType,

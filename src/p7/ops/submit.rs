@@ -114,6 +114,22 @@ fn link_error(s: &Session, sub: &Submitter, what: &str, e: SubmitError) -> Answe
             tracing::info!(user = %s.uaname, mta = %sub.link.mta(), code, "{what}: the MTA returned an error, passed on");
             Answer::Error(code, parameter)
         }
+        SubmitError::ControlViolated(why) => {
+            tracing::info!(user = %s.uaname, mta = %sub.link.mta(), "{what}: {why}");
+            let op = if what.starts_with("probe") {
+                "SUBMIT-PROBE"
+            } else {
+                "SUBMIT-MESSAGE"
+            };
+            s.audit(
+                op,
+                &format!(
+                    "result=error error=submission-control-violated reason={}",
+                    quote(&why)
+                ),
+            );
+            Answer::Error(err::SUBMISSION_CONTROL_VIOLATED, None)
+        }
         SubmitError::Rejected(Problem::Invoke(p)) => {
             tracing::warn!(user = %s.uaname, mta = %sub.link.mta(), "{what}: the MTA rejected it (invoke problem {p})");
             Answer::Reject(p)
@@ -191,6 +207,14 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
             "result=error error=submission-control-violated reason=\"content too long\"",
         );
         return Answer::Error(err::SUBMISSION_CONTROL_VIOLATED, None);
+    }
+    if let Err(e) = sub.link.check_controls(
+        false,
+        argument.content.len() as u64,
+        env.effective_priority(),
+        &env.content_type,
+    ) {
+        return link_error(s, sub, "message submission", e);
     }
     let invoke_id = sub.link.next_invoke_id();
     let (attrs, _) = crate::content::extract(None, &argument.content, ContentKind::Auto);
@@ -354,6 +378,14 @@ async fn probe(s: &Session, sub: &Submitter, arg: Option<&[u8]>) -> Answer {
     if !originator_ok(s, &probe.originator_name) {
         s.audit("SUBMIT-PROBE", "result=error error=originator-invalid");
         return Answer::Error(err::ORIGINATOR_INVALID, None);
+    }
+    if let Err(e) = sub.link.check_controls(
+        true,
+        u64::from(probe.content_length.unwrap_or(0)),
+        x411::Priority::Normal,
+        &probe.content_type,
+    ) {
+        return link_error(s, sub, "probe submission", e);
     }
     let invoke_id = sub.link.next_invoke_id();
     s.audit(
