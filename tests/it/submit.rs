@@ -924,3 +924,87 @@ async fn acceptance_mstored_submits_to_mta_sink_and_reports_it_unreachable() {
         assert!(audit.contains(needle), "audit lacks {needle}:\n{audit}");
     }
 }
+
+#[test]
+fn outbox_attributes_come_back_after_a_rebuild() {
+    use mstore::store::query::{AttributeSelection, Selector};
+    use mstore::store::{EntryType, NewEntry, RetrievalStatus};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let m = message("kept in the outbox", 16);
+    let id = x411::MTSIdentifier {
+        global_domain_identifier: x411::GlobalDomainIdentifier {
+            country_name: x411::CountryName::Iso3166Alpha2Code(
+                rasn::types::PrintableString::try_from("XX".to_string()).unwrap(),
+            ),
+            administration_domain_name: x411::AdministrationDomainName::Printable(
+                rasn::types::PrintableString::try_from("ICAO".to_string()).unwrap(),
+            ),
+            private_domain_identifier: None,
+        },
+        local_identifier: rasn::types::Ia5String::try_from("sub-42".to_string()).unwrap(),
+    };
+    let record = SubmittedMessageRecord {
+        envelope: m.envelope.clone(),
+        result: x411::MessageSubmissionResult {
+            message_submission_identifier: id.clone(),
+            message_submission_time: x411::Time::from_timestamp(1_795_845_700, 0).unwrap(),
+            content_identifier: None,
+            extensions: None,
+        },
+    };
+    let envelope = to_submission_record(&record).unwrap();
+    let owner = MailboxName::from(&addr(ALICE));
+    let requested = [
+        AttributeSelection::all(mstore::store::query::Attr::MessageDeliveryIdentifier),
+        AttributeSelection::all(mstore::store::query::Attr::Subject),
+        AttributeSelection::all(mstore::store::query::Attr::Priority),
+    ];
+    let read = |store: &Store| {
+        let r = store
+            .list(
+                &owner.id(),
+                &Selector::all(EntryClass::Outbox),
+                &requested,
+                true,
+            )
+            .unwrap();
+        assert_eq!(r.entries.len(), 1);
+        let mut a: Vec<(String, String)> = r.entries[0]
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.name().to_string(), v[0].to_string()))
+            .collect();
+        a.sort();
+        a
+    };
+    let before = {
+        let store = Store::open(&data).unwrap();
+        store
+            .add_entry(
+                &owner,
+                NewEntry {
+                    class: EntryClass::Outbox,
+                    entry_type: EntryType::SubmittedMessage,
+                    time_ms: 1_795_845_700_000,
+                    children: &[],
+                    envelope: &envelope,
+                    content: &m.content,
+                    status: RetrievalStatus::New,
+                },
+            )
+            .unwrap();
+        let a = read(&store);
+        store.close().unwrap();
+        a
+    };
+    assert!(
+        before.contains(&("message-identifier".into(), mts_identifier_text(&id))),
+        "{before:?}"
+    );
+    assert!(before.contains(&("subject".into(), "kept in the outbox".into())));
+    mstore::store::offline::rebuild(&mstore::store::RealFs, &data, &[], &mut |_| {}).unwrap();
+    let store = Store::open(&data).unwrap();
+    assert_eq!(read(&store), before);
+    store.close().unwrap();
+}
