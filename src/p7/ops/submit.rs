@@ -251,25 +251,14 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
     let result: MessageSubmissionResult = match x411::decode(&result_bytes) {
         Ok(r) => r,
         Err(e) => {
-            // The MTA took the message but its answer is unreadable: the UA gets what the MTA
-            // sent (1988) or nothing it could misread (1994).
+            // The MTA took the message but its answer is unreadable here: the UA gets it as
+            // sent (a 1994 mts-result without the MS part has the same shape), so it does
+            // not submit the message again; no outbox copy without an identifier.
             tracing::warn!(mta = %sub.link.mta(), "undecodable MessageSubmissionResult: {e}");
-            return match s.edition {
-                Edition::V88 => Answer::Result(result_bytes),
-                Edition::V94 => Answer::Error(err::REMOTE_BIND_ERROR, None),
-            };
+            return Answer::Result(result_bytes);
         }
     };
     let p1msgid = mts_identifier_text(&result.message_submission_identifier);
-    s.audit(
-        "SUBMIT-MESSAGE-RESULT",
-        &format!(
-            "invokeid={invoke_id} p1msgid={} submission-time={} content-id={}",
-            quote(&p1msgid),
-            result.message_submission_time.format("%Y-%m-%dT%H:%M:%SZ"),
-            quote(&content_id),
-        ),
-    );
     if let Some(by) = &sub.submitted_by {
         by.record(
             &result.message_submission_identifier,
@@ -281,6 +270,18 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
     } else {
         None
     };
+    s.audit(
+        "SUBMIT-MESSAGE-RESULT",
+        &format!(
+            "invokeid={invoke_id} p1msgid={} submission-time={} content-id={}{}",
+            quote(&p1msgid),
+            result.message_submission_time.format("%Y-%m-%dT%H:%M:%SZ"),
+            quote(&content_id),
+            created
+                .map(|n| format!(" p7-seqnum={n}"))
+                .unwrap_or_default(),
+        ),
+    );
     match s.edition {
         Edition::V88 => Answer::Result(result_bytes),
         Edition::V94 => {
@@ -292,10 +293,8 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
                     ms_submission_result_extensions: None,
                 }),
             };
-            match x::encode(&r) {
-                Ok(b) => Answer::Result(Bytes::from(b)),
-                Err(_) => Answer::Error(err::REMOTE_BIND_ERROR, None),
-            }
+            // Encoding decoded values does not fail; the MTA's bytes are a valid answer too.
+            Answer::Result(x::encode(&r).map(Bytes::from).unwrap_or(result_bytes))
         }
     }
 }
@@ -342,10 +341,7 @@ async fn keep_copy(
     })
     .await;
     match stored {
-        Ok(Ok(d)) => {
-            s.audit("STORE-SUBMITTED", &format!("p7-seqnum={}", d.key.seq));
-            Some(d.key.seq)
-        }
+        Ok(Ok(d)) => Some(d.key.seq),
         Ok(Err(e)) => {
             tracing::error!(user = %s.uaname, "outbox copy not kept: {e}");
             None
@@ -413,10 +409,7 @@ async fn probe(s: &Session, sub: &Submitter, arg: Option<&[u8]>) -> Answer {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(mta = %sub.link.mta(), "undecodable ProbeSubmissionResult: {e}");
-            return match s.edition {
-                Edition::V88 => Answer::Result(result_bytes),
-                Edition::V94 => Answer::Error(err::REMOTE_BIND_ERROR, None),
-            };
+            return Answer::Result(result_bytes);
         }
     };
     s.audit(
@@ -430,13 +423,14 @@ async fn probe(s: &Session, sub: &Submitter, arg: Option<&[u8]>) -> Answer {
     );
     match s.edition {
         Edition::V88 => Answer::Result(result_bytes),
-        Edition::V94 => match x::encode(&MSProbeSubmissionResult {
-            result,
-            ms_probe_result: None,
-        }) {
-            Ok(b) => Answer::Result(Bytes::from(b)),
-            Err(_) => Answer::Error(err::REMOTE_BIND_ERROR, None),
-        },
+        Edition::V94 => Answer::Result(
+            x::encode(&MSProbeSubmissionResult {
+                result,
+                ms_probe_result: None,
+            })
+            .map(Bytes::from)
+            .unwrap_or(result_bytes),
+        ),
     }
 }
 
