@@ -896,6 +896,34 @@ async fn acceptance_mstored_submits_to_mta_sink_and_reports_it_unreachable() {
     assert_eq!(entries.len(), 1, "{v}");
     assert_eq!(entries[0]["subject"].as_str(), Some("Acceptance"), "{v}");
 
+    // The load driver goes the same way.
+    let bench = tokio::task::spawn_blocking({
+        let pw = pw.clone();
+        move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_mstore-bench"))
+                .args(["submit", "--server", &listen.to_string(), "--tsel", "3001"])
+                .args(["--user", ALICE, "--to", BOB, "--to", FAR])
+                .args(["--messages", "6", "--associations", "2", "--context", "94"])
+                .arg("--password-file")
+                .arg(&pw)
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        bench.status.success(),
+        "mstore-bench submit: {}",
+        String::from_utf8_lossy(&bench.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&bench.stdout).contains("6 submitted, 0 errors"),
+        "{}",
+        String::from_utf8_lossy(&bench.stdout)
+    );
+    assert_eq!(std::fs::read_to_string(&count).unwrap().trim(), "7");
+
     // The sink stops: the next submission fails within the wait with remote-bind-error.
     drop(sink);
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -1007,4 +1035,51 @@ fn outbox_attributes_come_back_after_a_rebuild() {
     let store = Store::open(&data).unwrap();
     assert_eq!(read(&store), before);
     store.close().unwrap();
+}
+
+#[test]
+fn submission_config_defaults_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = write_config(d, "127.0.0.1:0", "127.0.0.1:102", 88, "10s");
+    let text = std::fs::read_to_string(&base).unwrap();
+    let with = |submission: &str| {
+        let start = text.find("[submission]").unwrap();
+        let end = text.find("[directory]").unwrap();
+        let t = format!("{}{submission}\n{}", &text[..start], &text[end..]);
+        let p = d.join("m.toml");
+        std::fs::write(&p, t).unwrap();
+        Config::load(&p)
+    };
+    let c =
+        with("[submission]\nmta = \"mta.example:102\"\npassword-file = \"mta-password\"").unwrap();
+    let s = c.submission.unwrap();
+    assert_eq!(
+        (s.context, s.outbox, s.wait),
+        (88, true, Duration::from_secs(10))
+    );
+    assert_eq!(s.mta_name, None);
+    assert_eq!(s.password.expose(), MTA_PW.as_bytes());
+    assert!(with("").unwrap().submission.is_none());
+    for (bad, field) in [
+        (
+            "mta = \"nowhere\"\npassword-file = \"mta-password\"",
+            "submission.mta",
+        ),
+        (
+            "mta = \"a:1\"\ncontext = 93\npassword-file = \"mta-password\"",
+            "submission.context",
+        ),
+        (
+            "mta = \"a:1\"\nwait = \"0s\"\npassword-file = \"mta-password\"",
+            "submission.wait",
+        ),
+        (
+            "mta = \"a:1\"\npassword-file = \"missing\"",
+            "submission.password-file",
+        ),
+    ] {
+        let e = with(&format!("[submission]\n{bad}")).unwrap_err();
+        assert_eq!(e.field(), Some(field), "{e}");
+    }
 }
