@@ -1083,3 +1083,67 @@ fn submission_config_defaults_and_errors() {
         assert_eq!(e.field(), Some(field), "{e}");
     }
 }
+
+#[test]
+fn compose_makes_ipm_p772_and_amhs_messages_the_extractor_reads() {
+    use mstore::content::{ContentKind, extract};
+    let base = Compose {
+        originator: addr(ALICE),
+        to: vec![addr(BOB)],
+        subject: "Status".into(),
+        text: "All well.\r\n".into(),
+        at_unix: 1_795_845_600,
+        ..Default::default()
+    };
+    // Plain P22 IPM.
+    let m = compose(&base).unwrap();
+    assert_eq!(m.envelope.content_type, x411::ContentType::BuiltIn(22));
+    let (a, e) = extract(None, &m.content, ContentKind::Auto);
+    assert!(e.is_none(), "{e:?}");
+    assert_eq!(a.subject.as_deref(), Some("Status"));
+    assert_eq!(a.primary_recipients.len(), 1);
+    // P772 with a precedence.
+    let m = compose(&Compose {
+        precedence: Some(4),
+        ..base.clone()
+    })
+    .unwrap();
+    assert!(matches!(
+        m.envelope.content_type,
+        x411::ContentType::Extended(_)
+    ));
+    let (a, _) = extract(None, &m.content, ContentKind::P772);
+    assert_eq!(a.primary_precedence, Some(4));
+    // AMHS basic service: the ATS header heads the text; SS is urgent on the envelope.
+    let m = compose(&Compose {
+        ats_priority: Some("SS".into()),
+        ..base.clone()
+    })
+    .unwrap();
+    assert_eq!(m.envelope.priority, Some(x411::Priority::Urgent));
+    let (a, _) = extract(None, &m.content, ContentKind::Auto);
+    assert_eq!(a.ats_priority_indicator.as_deref(), Some("SS"));
+    assert_eq!(a.ats_service, Some("basic"));
+    // What compose refuses.
+    assert!(
+        compose(&Compose {
+            ats_priority: Some("XX".into()),
+            ..base.clone()
+        })
+        .is_err()
+    );
+    assert!(
+        compose(&Compose {
+            to: vec![],
+            ..base.clone()
+        })
+        .is_err()
+    );
+    assert!(
+        compose(&Compose {
+            text: "caf\u{e9}".into(),
+            ..base
+        })
+        .is_err()
+    );
+}
