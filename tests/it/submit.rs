@@ -688,6 +688,43 @@ async fn tshark_decodes_the_store_mta_traffic_on_both_contexts() {
     }
 }
 
+#[tokio::test]
+async fn tshark_decodes_the_ua_store_submission_on_ms_access_88() {
+    if !tshark_available() {
+        return;
+    }
+    let (_sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    let (proxy, log) = recording_proxy(fx.p7).await;
+    let mut o = ClientOptions::new(proxy.to_string(), addr(ALICE), b"pw-a");
+    o.edition = Edition::V88;
+    let c = P7Client::connect(&o).await.unwrap();
+    c.submit_message(&message("over P7", 17)).await.unwrap();
+    // A returnError too: Alice submits a message naming Bob as originator (originator-invalid).
+    let mut forged = message("forged", 18);
+    forged.envelope.originator_name = ORName::from_str(BOB).unwrap();
+    assert!(c.submit_message(&forged).await.is_err());
+    c.release().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let text = tshark_dissect(&log.lock().unwrap().clone());
+    for needed in [
+        "MSBindArgument",
+        "MessageSubmissionArgument",
+        "MessageSubmissionResult",
+        "local-identifier: sink-",
+        "returnError",
+    ] {
+        assert!(
+            text.contains(needed),
+            "tshark did not see {needed}:\n{text}"
+        );
+    }
+    fx.running.shutdown().await;
+    stop.trigger();
+}
+
 // ---- the outbox record codec ------------------------------------------------------------
 
 fn arb_printable() -> impl Strategy<Value = String> {
