@@ -1,9 +1,10 @@
 //! p7: a P7 (X.413 MS access) client for operators and tests: bind, then Summarize, List,
-//! Fetch or Delete, and release. Tables for people, `--json` for scripts.
+//! Fetch, Delete, Modify, Register-MS or Submit (X.413 §8.3 indirect submission), and release.
+//! Tables for people, `--json` for scripts.
 //!
 //! Exit codes: 0 done; 1 store unreachable or protocol failure; 2 bad command line or input;
 //! 3 bind refused (authentication); 4 no such entry (sequence-number-error); 5 any other
-//! X.413 error or reject.
+//! X.413 or X.411 error (remote-bind-error: the store could not reach its MTA) or reject.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
