@@ -294,6 +294,15 @@ impl P7Client {
         &self,
         a: &crate::asn1::x411::MessageSubmissionArgument,
     ) -> Result<Submitted, ClientError> {
+        self.submit_message_with(a, None).await
+    }
+
+    /// [`P7Client::submit_message`] with 1994 submission-options (ignored on 1988).
+    pub async fn submit_message_with(
+        &self,
+        a: &crate::asn1::x411::MessageSubmissionArgument,
+        options: Option<x::MSSubmissionOptions>,
+    ) -> Result<Submitted, ClientError> {
         use crate::asn1::x411;
         let enc = |e: x411::X411Error| ClientError::Protocol(e.to_string());
         match self.edition {
@@ -314,7 +323,7 @@ impl P7Client {
                 let arg = x::MSMessageSubmissionArgument {
                     envelope: a.envelope.clone(),
                     content: a.content.clone(),
-                    submission_options: None,
+                    submission_options: options,
                 };
                 match self.call(Operation::MsMessageSubmission, &arg).await? {
                     x::MSMessageSubmissionResult::MtsResult {

@@ -120,8 +120,16 @@ struct Fixture {
 
 impl Fixture {
     async fn start(mta: &str, context: u8, wait: &str) -> Fixture {
+        Fixture::start_with(mta, context, wait, true).await
+    }
+
+    async fn start_with(mta: &str, context: u8, wait: &str, outbox: bool) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let path = write_config(dir.path(), "127.0.0.1:0", mta, context, wait);
+        if !outbox {
+            let t = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, t.replace("outbox = true", "outbox = false")).unwrap();
+        }
         let config = Config::load(&path).unwrap();
         let store = Arc::new(Store::open(&config.data_dir).unwrap());
         let directory = mstore::directory::from_config(&config).unwrap();
@@ -294,6 +302,47 @@ async fn submission_over_p7_88_reaches_the_mta_over_mts_access_88() {
 #[tokio::test]
 async fn submission_over_p7_94_reaches_the_mta_over_mts_access_94() {
     submission_reaches_the_mta(Edition::V94, 94).await;
+}
+
+#[tokio::test]
+async fn outbox_off_and_per_message_object_entry_class() {
+    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    let fx = Fixture::start_with(&sink_addr.to_string(), 94, "5s", false).await;
+    let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
+    // The store keeps no copy by default…
+    let r = c.submit_message(&message("no copy", 19)).await.unwrap();
+    assert_eq!(r.created_entry, None);
+    assert_eq!(fx.outbox(ALICE), 0);
+    // …unless the submission asks for the submission class (X.413 submission-options).
+    let to_class = |c: x::EntryClass| {
+        Some(x::MSSubmissionOptions {
+            object_entry_class: Some(c),
+            disable_auto_modify: None,
+            add_message_group_names: None,
+            ms_submission_extensions: None,
+        })
+    };
+    let r = c
+        .submit_message_with(&message("copy", 20), to_class(x::EntryClass::SUBMISSION))
+        .await
+        .unwrap();
+    assert_eq!(r.created_entry, Some(1));
+    assert_eq!(fx.outbox(ALICE), 1);
+    // A class the store does not keep submissions in: entry-class-error, nothing submitted.
+    let e = c
+        .submit_message_with(&message("draft", 21), to_class(x::EntryClass::DRAFT))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ClientError::Operation(x::P7Error::EntryClass(_))),
+        "{e:?}"
+    );
+    assert_eq!(sink.count(), 2);
+    c.release().await.unwrap();
+    fx.running.shutdown().await;
+    stop.trigger();
 }
 
 #[tokio::test]

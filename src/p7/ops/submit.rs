@@ -169,24 +169,49 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
     };
     // 1988: the X.411 argument itself, sent on as received; 1994: the MS argument, whose
     // submission-options stay with the store.
-    let (argument, p3_bytes) = match s.edition {
+    let (argument, p3_bytes, object_class) = match s.edition {
         Edition::V88 => match x411::decode::<MessageSubmissionArgument>(bytes) {
-            Ok(a) => (a, Bytes::copy_from_slice(bytes)),
+            Ok(a) => (a, Bytes::copy_from_slice(bytes), None),
             Err(_) => return Answer::Reject(rose::problem::MISTYPED_ARGUMENT),
         },
         Edition::V94 => match x::decode::<MSMessageSubmissionArgument>(bytes) {
             Ok(a) => {
+                let class = a.submission_options.and_then(|o| o.object_entry_class);
                 let m = MessageSubmissionArgument {
                     envelope: a.envelope,
                     content: a.content,
                 };
                 match x411::encode(&m) {
-                    Ok(b) => (m, Bytes::from(b)),
+                    Ok(b) => (m, Bytes::from(b), class),
                     Err(_) => return Answer::Reject(rose::problem::MISTYPED_ARGUMENT),
                 }
             }
             Err(_) => return Answer::Reject(rose::problem::MISTYPED_ARGUMENT),
         },
+    };
+    // submission-options object-entry-class (1994) overrides the store's outbox setting for
+    // this message; the store keeps submitted messages in the submission class only.
+    let keep = match object_class {
+        None => sub.outbox,
+        Some(c) if c == x::EntryClass::SUBMISSION => true,
+        Some(c) => {
+            let mut problem = rasn::types::BitString::repeat(false, 3);
+            let bit = if c == x::EntryClass::DELIVERY {
+                x::entry_class_problem::INAPPROPRIATE_ENTRY_CLASS
+            } else {
+                x::entry_class_problem::UNSUPPORTED_ENTRY_CLASS
+            };
+            problem.set(bit, true);
+            let e = x::P7Error::EntryClass(x::EntryClassErrorParameter {
+                entry_class: c,
+                problem,
+            });
+            s.audit(
+                "SUBMIT-MESSAGE",
+                &format!("result=error error-code={}", e.code()),
+            );
+            return Answer::Error(e.code(), e.encode_parameter().ok().map(Bytes::from));
+        }
     };
     let env = &argument.envelope;
     let content_id = content_id_text(env.content_identifier.as_ref());
@@ -265,7 +290,7 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
             MailboxName::from(&s.user.or_address),
         );
     }
-    let created = if sub.outbox {
+    let created = if keep {
         keep_copy(s, store, &argument, &result).await
     } else {
         None
