@@ -211,3 +211,31 @@ pub fn run(a: &SubmitArgs) -> Result<SubmitReport, SubmitBenchError> {
         latency_us,
     })
 }
+
+impl SubmitReport {
+    /// One line for people: counts, rate, latency percentiles.
+    pub fn summary(&self) -> String {
+        let secs = self.elapsed.as_secs_f64().max(1e-9);
+        let h = &self.latency_us;
+        format!(
+            "submit: {} submitted, {} errors in {secs:.2} s ({:.1} msg/s); latency ms p50 {:.1} p99 {:.1} max {:.1}",
+            self.submitted,
+            self.errors,
+            self.submitted as f64 / secs,
+            h.value_at_quantile(0.5) as f64 / 1000.0,
+            h.value_at_quantile(0.99) as f64 / 1000.0,
+            h.max() as f64 / 1000.0
+        )
+    }
+}
+
+/// `mstore-bench submit`: runs, prints the summary (and the first errors on stderr); true
+/// when every submission got a result.
+pub fn run_and_report(a: &SubmitArgs) -> Result<bool, SubmitBenchError> {
+    let r = run(a)?;
+    println!("{}", r.summary());
+    for s in &r.samples {
+        eprintln!("  {s}");
+    }
+    Ok(r.errors == 0)
+}

@@ -367,25 +367,6 @@ fn preload_cmd(a: PreloadArgs) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-fn submit_cmd(a: &mstore::bench::submit::SubmitArgs) -> anyhow::Result<bool> {
-    let r = mstore::bench::submit::run(a)?;
-    let secs = r.elapsed.as_secs_f64().max(1e-9);
-    let h = &r.latency_us;
-    println!(
-        "submit: {} submitted, {} errors in {secs:.2} s ({:.1} msg/s); latency ms p50 {:.1} p99 {:.1} max {:.1}",
-        r.submitted,
-        r.errors,
-        r.submitted as f64 / secs,
-        h.value_at_quantile(0.5) as f64 / 1000.0,
-        h.value_at_quantile(0.99) as f64 / 1000.0,
-        h.max() as f64 / 1000.0
-    );
-    for s in &r.samples {
-        eprintln!("  {s}");
-    }
-    Ok(r.errors == 0)
-}
-
 fn main() -> ExitCode {
     mstore::ctl::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
@@ -401,7 +382,9 @@ fn main() -> ExitCode {
         Command::Deliver(a) => deliver_cmd(a),
         Command::ServeP3(a) => serve_p3_cmd(a),
         Command::MtaSink(a) => mstore::bench::mta_sink::run(a).map_err(anyhow::Error::from),
-        Command::Submit(a) => submit_cmd(&a),
+        Command::Submit(a) => {
+            mstore::bench::submit::run_and_report(&a).map_err(anyhow::Error::from)
+        }
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,
