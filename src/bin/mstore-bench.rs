@@ -25,6 +25,10 @@ enum Command {
     Preload(PreloadArgs),
     /// Act as an MTA: deliver generated messages to a store over P3 (mts-forced-access).
     Deliver(DeliverArgs),
+    /// Act as an MTA taking the store's P3 submissions (mts-access) and count them.
+    MtaSink(mstore::bench::mta_sink::MtaSinkArgs),
+    /// Submit messages through the store over P7 (to its MTA, e.g. `mta-sink`).
+    Submit(mstore::bench::submit::SubmitArgs),
     /// Test aid, not a server: the P3 responder alone on a configuration's store (used by the
     /// crash test until mstored, from branch p7, serves P3). Prints `listening ADDR`.
     #[command(hide = true)]
@@ -377,6 +381,10 @@ fn main() -> ExitCode {
         Command::Preload(a) => preload_cmd(a),
         Command::Deliver(a) => deliver_cmd(a),
         Command::ServeP3(a) => serve_p3_cmd(a),
+        Command::MtaSink(a) => mstore::bench::mta_sink::run(a).map_err(anyhow::Error::from),
+        Command::Submit(a) => {
+            mstore::bench::submit::run_and_report(&a).map_err(anyhow::Error::from)
+        }
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,

@@ -7,8 +7,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::Parser;
+use mstore::assoc::Settings;
 use mstore::config::Config;
+use mstore::p3::mts_user::{MtsUser, MtsUserOptions, SubmittedBy};
 use mstore::p7::ops::bind::BindContext;
+use mstore::p7::ops::submit::Submitter;
 use mstore::p7::service::{self, Service};
 use mstore::store::{RealFs, Store, offline};
 
@@ -90,15 +93,32 @@ async fn run(args: Args) -> anyhow::Result<()> {
     tracing::info!(directory = directory.kind(), data = %config.data_dir.display(), "store open");
     // The MTA's deliveries (P3 mts-forced-access) land through the same store; the P7
     // service's alert dispatcher sees them through the store's delivery hook.
+    // Reports about messages the store submitted go to their submitter (issue 11).
+    let submitted_by = SubmittedBy::new(Some(store.clone()));
     let p3 = Arc::new(
         mstore::p3::Responder::new(store.clone(), directory.clone(), config.store.clone())
-            .max_message_size(config.limits.max_message_size),
+            .max_message_size(config.limits.max_message_size)
+            .router(submitted_by.clone()),
     );
     let svc = Arc::new(Service::new(
         store.clone(),
         directory,
         BindContext::from_config(&config),
     ));
+    // Indirect submission (issue 11): the store's own association to its MTA; deliveries the
+    // MTA sends over it are stored by the same responder.
+    let link = config.submission.as_ref().map(|s| {
+        let opts = MtsUserOptions::from_config(s, &config.store, Settings::from_config(&config));
+        tracing::info!(mta = %opts.mta_label(), context = s.context, outbox = s.outbox, "submitting to the MTA");
+        let (link, task) = MtsUser::start(opts, Some(p3.clone()));
+        svc.set_submitter(Submitter {
+            link,
+            outbox: s.outbox,
+            max_message_size: config.limits.max_message_size,
+            submitted_by: Some(submitted_by.clone()),
+        });
+        task
+    });
     let running = service::start_with_p3(&config, svc.clone(), Some(p3)).await?;
     for a in running.local_addrs() {
         tracing::info!(address = %a, "listening (P7 and, where configured, P3)");
@@ -127,6 +147,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     running.shutdown().await;
     drop(svc);
+    if let Some(task) = link {
+        // The link releases its association once the last submitter handle is gone.
+        if tokio::time::timeout(std::time::Duration::from_secs(5), task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the MTA association did not end in time");
+        }
+    }
     match Arc::try_unwrap(store) {
         Ok(s) => tokio::task::spawn_blocking(move || s.close()).await??,
         Err(_) => tracing::warn!("store still in use at shutdown; closed on drop"),

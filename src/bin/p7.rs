@@ -1,10 +1,11 @@
 //! p7: a P7 (X.413 MS access) client for operators and tests: bind, then Summarize, List,
-//! Fetch or Delete, and release. Tables for people, `--json` for scripts.
+//! Fetch, Delete, Modify, Register-MS or Submit (X.413 §8.3 indirect submission), and release.
+//! Tables for people, `--json` for scripts.
 //!
 //! Exit codes: 0 done; 1 store unreachable or protocol failure; 2 bad command line or input;
 //! 3 bind refused (authentication, or the store will not take the bind now: the message names
-//! the X.413 problem); 4 no such entry (sequence-number-error); 5 any other
-//! X.413 error or reject.
+//! the X.413 problem); 4 no such entry (sequence-number-error); 5 any other X.413 or X.411
+//! error (remote-bind-error: the store could not reach its MTA) or reject.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,9 +38,10 @@ struct Args {
     /// File holding the user's password.
     #[arg(long, value_name = "F")]
     password_file: PathBuf,
-    /// Application context: ms-access-88 or ms-access-94.
-    #[arg(long, value_enum, default_value = "88")]
-    context: Context,
+    /// Application context: ms-access-88 or ms-access-94 (default 88; 94 when the command
+    /// names the submission class, which only 1994 has).
+    #[arg(long, value_enum)]
+    context: Option<Context>,
     /// Machine-readable output.
     #[arg(long, global = true)]
     json: bool,
@@ -126,6 +128,39 @@ enum Command {
         #[arg(long, value_name = "F")]
         new_password_file: PathBuf,
     },
+    /// Submit a message through the store (indirect submission): the store passes it to its
+    /// MTA and, when configured, keeps a copy in the submission class.
+    Submit {
+        /// Recipients' O/R addresses.
+        #[arg(long, required = true, num_args = 1..)]
+        to: Vec<String>,
+        /// Subject.
+        #[arg(long)]
+        subject: String,
+        /// File holding the text body (IA5).
+        #[arg(
+            long,
+            value_name = "F",
+            conflicts_with = "text",
+            required_unless_present = "text"
+        )]
+        body_file: Option<PathBuf>,
+        /// The text body (IA5).
+        #[arg(long, value_name = "T")]
+        text: Option<String>,
+        /// Envelope priority.
+        #[arg(long, value_enum)]
+        priority: Option<PriorityArg>,
+        /// STANAG 4406 primary precedence (name or 0..=31): sends a P772 message.
+        #[arg(long, value_parser = parse_precedence)]
+        precedence: Option<i64>,
+        /// AMHS ATS priority indicator: the ATS-message-header heads the text.
+        #[arg(long, value_enum)]
+        ats_priority: Option<AtsPriority>,
+        /// Content identifier on the envelope.
+        #[arg(long, value_name = "ID")]
+        content_id: Option<String>,
+    },
     /// Remove an auto-alert registration.
     Deregister {
         /// Registration identifier.
@@ -151,6 +186,48 @@ enum Command {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum PriorityArg {
+    Normal,
+    NonUrgent,
+    Urgent,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum AtsPriority {
+    #[value(name = "SS")]
+    Ss,
+    #[value(name = "DD")]
+    Dd,
+    #[value(name = "FF")]
+    Ff,
+    #[value(name = "GG")]
+    Gg,
+    #[value(name = "KK")]
+    Kk,
+}
+
+/// STANAG 4406 precedence by name or number (deferred 0 … override 5, 16–31 national).
+fn parse_precedence(s: &str) -> Result<i64, String> {
+    let named = [
+        ("deferred", 0),
+        ("routine", 1),
+        ("priority", 2),
+        ("immediate", 3),
+        ("flash", 4),
+        ("override", 5),
+    ];
+    if let Some((_, v)) = named.iter().find(|(n, _)| n.eq_ignore_ascii_case(s)) {
+        return Ok(*v);
+    }
+    match s.parse::<i64>() {
+        Ok(v) if (0..=31).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "`{s}`: expected deferred, routine, priority, immediate, flash, override or 0..=31"
+        )),
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum Status {
     New,
     Listed,
@@ -165,7 +242,7 @@ impl From<ClientError> for Failure {
         let code = match &e {
             ClientError::Authentication | ClientError::BindRefused(_) => 3,
             ClientError::Operation(P7Error::SequenceNumber(_)) => 4,
-            ClientError::Operation(_) | ClientError::Rejected(_) => 5,
+            ClientError::Operation(_) | ClientError::Rejected(_) | ClientError::X411(_) => 5,
             _ => 1,
         };
         Failure(code, e.to_string())
@@ -253,16 +330,85 @@ async fn run(args: Args) -> Result<(), Failure> {
         ),
         _ => None,
     };
-    if matches!(args.command, Command::Modify { .. }) && matches!(args.context, Context::V88) {
+    let submission_class = matches!(
+        args.command,
+        Command::List {
+            class: Class::Submission,
+            ..
+        } | Command::Summarize {
+            class: Class::Submission
+        }
+    );
+    let context = args.context.unwrap_or(if submission_class {
+        Context::V94
+    } else {
+        Context::V88
+    });
+    if matches!(args.command, Command::Modify { .. }) && matches!(context, Context::V88) {
         return Err(input("modify is a 1994 operation: use --context 94"));
     }
+    if submission_class && matches!(context, Context::V88) {
+        return Err(input(
+            "the submission class exists in 1994 only: use --context 94",
+        ));
+    }
+    let composed = match &args.command {
+        Command::Submit {
+            to,
+            subject,
+            body_file,
+            text,
+            priority,
+            precedence,
+            ats_priority,
+            content_id,
+        } => {
+            let body = match (body_file, text) {
+                (Some(f), _) => std::fs::read_to_string(f)
+                    .map_err(|e| input(format!("--body-file {}: {e}", f.display())))?,
+                (None, Some(t)) => t.clone(),
+                (None, None) => return Err(input("give --body-file or --text")),
+            };
+            let mut rcpts = Vec::new();
+            for t in to {
+                rcpts.push(
+                    ORAddress::from_str(t)
+                        .map_err(|e| input(format!("--to {t}: not an O/R address: {e}")))?,
+                );
+            }
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            let c = mstore::p7::client::Compose {
+                originator: user.clone(),
+                to: rcpts,
+                subject: subject.clone(),
+                text: body,
+                priority: priority.map(|p| match p {
+                    PriorityArg::Normal => mstore::asn1::x411::Priority::Normal,
+                    PriorityArg::NonUrgent => mstore::asn1::x411::Priority::NonUrgent,
+                    PriorityArg::Urgent => mstore::asn1::x411::Priority::Urgent,
+                }),
+                precedence: *precedence,
+                ats_priority: ats_priority.map(|a| format!("{a:?}").to_uppercase()),
+                content_identifier: content_id.clone(),
+                at_unix: now.as_secs(),
+                serial: u64::from(now.subsec_micros()),
+            };
+            Some(
+                mstore::p7::client::compose(&c)
+                    .map_err(|e| input(format!("cannot compose the message: {e}")))?,
+            )
+        }
+        _ => None,
+    };
     let opts = ClientOptions {
         address: args.server.clone(),
         tsel: args.tsel.as_ref().map(|t| t.as_bytes().to_vec()),
         user,
         directory_name: None,
         password: password.expose().to_vec(),
-        edition: match args.context {
+        edition: match context {
             Context::V88 => Edition::V88,
             Context::V94 => Edition::V94,
         },
@@ -271,9 +417,12 @@ async fn run(args: Args) -> Result<(), Failure> {
         settings: mstore::assoc::Settings::default(),
     };
     let mut client = P7Client::connect(&opts).await?;
-    let r = match new_password {
-        Some(new) => change_password(&client, password.expose(), new.expose(), args.json).await,
-        None => command(&mut client, &args, filter).await,
+    let r = match (new_password, composed) {
+        (Some(new), _) => {
+            change_password(&client, password.expose(), new.expose(), args.json).await
+        }
+        (None, Some(m)) => submit(&client, &m, args.json).await,
+        (None, None) => command(&mut client, &args, filter).await,
     };
     let released = client.release().await;
     r?;
@@ -325,10 +474,41 @@ async fn change_password(c: &P7Client, old: &[u8], new: &[u8], json: bool) -> Re
     Ok(())
 }
 
+async fn submit(
+    c: &P7Client,
+    m: &mstore::asn1::x411::MessageSubmissionArgument,
+    json: bool,
+) -> Result<(), Failure> {
+    let r = c.submit_message(m).await?;
+    let id =
+        mstore::content::envelope::mts_identifier_text(&r.result.message_submission_identifier);
+    let time = r
+        .result
+        .message_submission_time
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    if json {
+        println!(
+            "{}",
+            json!({
+                "message-submission-identifier": id,
+                "submission-time": time,
+                "created-entry": r.created_entry,
+            })
+        );
+    } else {
+        match r.created_entry {
+            Some(seq) => println!("submitted {id} at {time}; outbox entry {seq}"),
+            None => println!("submitted {id} at {time}"),
+        }
+    }
+    Ok(())
+}
+
 async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Result<(), Failure> {
     match &args.command {
-        // Run before the match: it needs the old password.
-        Command::ChangePassword { .. } => {}
+        // Run before the match: they need the old password, or a composed message.
+        Command::ChangePassword { .. } | Command::Submit { .. } => {}
         Command::Modify { seqs, status } => {
             let code = match status {
                 Status::New => 0,

@@ -49,6 +49,8 @@ pub struct Config {
     pub store: StoreIdentity,
     /// `[[mta-peers]]`: MTAs the store binds to for P3 submission.
     pub mta_peers: Vec<MtaPeer>,
+    /// `[submission]`: the MTA the store submits to as MTS user; `None`: no submission.
+    pub submission: Option<Submission>,
     /// `[directory]`: who may bind.
     pub directory: DirectoryConfig,
     /// `[log]`.
@@ -317,6 +319,30 @@ pub struct MtaPeer {
     pub password: Secret,
 }
 
+/// The MTA the store submits to as MTS user over P3 mts-access (`[submission]`, issue 11).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Submission {
+    /// `mta`: `host:port` of the MTA's RFC 1006 listener.
+    pub mta: String,
+    /// `mta-tsel`: the MTA's T-selector; empty: none.
+    pub mta_tsel: TSelector,
+    /// `mta-name`: the responder-name the MTA must give in its MTS-bind result; absent: any.
+    pub mta_name: Option<String>,
+    /// `context`: 88 (mts-access-88, 2.6.0.1.0) or 94 (mts-access-94, 2.6.0.1.7).
+    pub context: u8,
+    /// `password-file`: the store's password towards the MTA.
+    pub password: Secret,
+    /// `outbox`: keep a copy of each submitted message in the submitter's submission class.
+    pub outbox: bool,
+    /// `wait`: how long a submission waits for the MTA association before the UA gets
+    /// remote-bind-error.
+    pub wait: Duration,
+}
+
+/// Default `[submission] wait`.
+pub const DEFAULT_SUBMISSION_WAIT: Duration = Duration::from_secs(10);
+
 /// Which directory answers "who may bind" (`[directory]`).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -440,6 +466,8 @@ struct RawConfig {
     #[serde(default)]
     mta_peers: Vec<RawMtaPeer>,
     #[serde(default)]
+    submission: Option<RawSubmission>,
+    #[serde(default)]
     directory: RawDirectory,
     #[serde(default)]
     log: RawLog,
@@ -528,6 +556,31 @@ struct RawMtaPeer {
     #[serde(default)]
     t_selector: TSelector,
     password_file: PathBuf,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSubmission {
+    mta: String,
+    #[serde(default)]
+    mta_tsel: TSelector,
+    #[serde(default)]
+    mta_name: Option<String>,
+    #[serde(default = "default_submission_context")]
+    context: u8,
+    password_file: PathBuf,
+    #[serde(default = "default_true")]
+    outbox: bool,
+    #[serde(default, deserialize_with = "opt_duration")]
+    wait: Option<Duration>,
+}
+
+fn default_submission_context() -> u8 {
+    88
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -791,6 +844,11 @@ impl Resolver<'_> {
             });
         }
 
+        let submission = match raw.submission {
+            Some(s) => Some(self.submission(s)?),
+            None => None,
+        };
+
         let directory = self.directory(raw.directory)?;
 
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&raw.log.level) {
@@ -814,8 +872,35 @@ impl Resolver<'_> {
             retention: raw.retention,
             store,
             mta_peers,
+            submission,
             directory,
             log,
+        })
+    }
+
+    fn submission(&self, s: RawSubmission) -> Result<Submission, ConfigError> {
+        check_host_port(&s.mta).map_err(|m| self.field("submission.mta", m))?;
+        if !matches!(s.context, 88 | 94) {
+            return Err(self.field(
+                "submission.context",
+                format!("{} is neither 88 nor 94", s.context),
+            ));
+        }
+        if let Some(n) = &s.mta_name {
+            self.non_empty("submission.mta-name", n)?;
+        }
+        let wait = s.wait.unwrap_or(DEFAULT_SUBMISSION_WAIT);
+        if wait.is_zero() {
+            return Err(self.field("submission.wait", "must be more than 0"));
+        }
+        Ok(Submission {
+            mta: s.mta,
+            mta_tsel: s.mta_tsel,
+            mta_name: s.mta_name,
+            context: s.context,
+            password: self.secret("submission.password-file", &s.password_file)?,
+            outbox: s.outbox,
+            wait,
         })
     }
 

@@ -209,3 +209,62 @@ pub fn to_delivery_ber(env: &DeliveryEnvelope, gdi: [&str; 3], content: &[u8]) -
     // once in every test that decodes builder output.
     rasn::ber::encode(&to_delivery_argument(env, gdi, content)).unwrap_or_default()
 }
+
+pub use record::SubmittedMessageRecord;
+
+mod record {
+    //! The derive needs rasn's prelude, kept out of the module's namespace.
+    use rasn::prelude::*;
+
+    /// How the store keeps a submitted message's envelope in its submission-class file (X.413
+    /// entry-type submitted-message): the envelope the UA gave and the MTA's result, which
+    /// carries the message-submission-identifier (the entry's message-identifier, id-att 19) and
+    /// the submission time. A store-internal record, written only by the submission path:
+    /// `SubmittedMessageRecord ::= SEQUENCE { envelope MessageSubmissionEnvelope, result
+    /// MessageSubmissionResult }`.
+    #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq)]
+    pub struct SubmittedMessageRecord {
+        /// The MessageSubmissionEnvelope as submitted.
+        pub envelope: crate::asn1::x411::MessageSubmissionEnvelope,
+        /// The MTA's MessageSubmissionResult.
+        pub result: crate::asn1::x411::MessageSubmissionResult,
+    }
+}
+
+impl From<&SubmittedMessageRecord> for DeliveryEnvelope {
+    fn from(r: &SubmittedMessageRecord) -> Self {
+        let e = &r.envelope;
+        DeliveryEnvelope {
+            entry_type: EntryType::SubmittedMessage,
+            message_delivery_identifier: Some(mts_identifier_text(
+                &r.result.message_submission_identifier,
+            )),
+            message_delivery_time: None,
+            content_type: Some(content_type_id(&e.content_type)),
+            originator_name: Some(e.originator_name.clone()),
+            this_recipient_name: None,
+            other_recipient_names: e
+                .per_recipient_fields
+                .iter()
+                .map(|p| p.recipient_name.clone())
+                .collect(),
+            priority: Some(priority(e.effective_priority())),
+            message_submission_time: Some(utc(&r.result.message_submission_time)),
+            content_identifier: e.content_identifier.as_ref().map(|c| latin1(c.as_bytes())),
+            subject_submission_identifier: None,
+            message_security_label: security_label(&e.extensions),
+        }
+    }
+}
+
+/// Encodes a submission-class file's envelope record.
+pub fn to_submission_record(r: &SubmittedMessageRecord) -> Result<Vec<u8>, EnvelopeError> {
+    rasn::ber::encode(r).map_err(|e| EnvelopeError::Type(e.to_string().replace('\n', " ")))
+}
+
+/// Decodes a submission-class file's envelope record.
+pub fn from_submission_record(buf: &[u8]) -> Result<SubmittedMessageRecord, EnvelopeError> {
+    ber::validate(buf).map_err(EnvelopeError::Ber)?;
+    x411::decode::<SubmittedMessageRecord>(buf)
+        .map_err(|e| EnvelopeError::Type(e.to_string().replace('\n', " ")))
+}

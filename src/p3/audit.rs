@@ -32,6 +32,36 @@ pub fn bind(mtaname: &str, peer: &str, context: &str, result: &str) {
     );
 }
 
+/// `op=BIND bindtype="to MTA" p3serverdn=… peer=… context=… result=…`: the store binding to
+/// its MTA for submission (mts-access); `p3serverdn` names the MTA as it answered (or as
+/// configured when the bind failed).
+pub fn bind_to_mta(p3serverdn: &str, peer: &str, context: &str, result: &str) {
+    record(
+        "BIND",
+        &format!(
+            "bindtype={} p3serverdn={} peer={} context={} result={}",
+            quote("to MTA"),
+            quote(p3serverdn),
+            quote(peer),
+            quote(context),
+            quote(result)
+        ),
+    );
+}
+
+/// `op=UNBIND bindtype="to MTA" p3serverdn=… reason=…`.
+pub fn unbind_to_mta(p3serverdn: &str, reason: &str) {
+    record(
+        "UNBIND",
+        &format!(
+            "bindtype={} p3serverdn={} reason={}",
+            quote("to MTA"),
+            quote(p3serverdn),
+            quote(reason)
+        ),
+    );
+}
+
 /// `op=DELIVER-MESSAGE mtaname=… p1msgid=… delivery-time=… recipient=… p7-seqnum=…`.
 pub fn deliver_message(
     mtaname: &str,

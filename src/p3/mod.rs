@@ -40,7 +40,9 @@ pub mod audit;
 pub mod bind;
 pub mod message_delivery;
 pub mod mta;
+pub mod mts_user;
 pub mod report_delivery;
+pub mod sink;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -54,7 +56,9 @@ pub use report_delivery::ReportRouter;
 use crate::address::ORAddress;
 use crate::asn1::x411::MTSBindError;
 use crate::assoc::server::{IncomingBind, Server};
-use crate::assoc::{AppContext, Association, EndReason, Event, Operation};
+use crate::assoc::{
+    AppContext, Association, AssociationHandle, EndReason, Event, Invoke, Operation,
+};
 use crate::config::StoreIdentity;
 use crate::content::MessageAttributes;
 use crate::directory::{Directory, DirectoryError};
@@ -285,51 +289,61 @@ impl Responder {
                     break;
                 }
             };
-            let handler: fn(&Responder, &str, Option<&[u8]>) -> OpOutcome = match invoke.operation {
-                Operation::MessageDelivery => message_delivery::handle,
-                Operation::ReportDelivery => report_delivery::handle,
-                _ => {
-                    invoke.reject(rose::problem::UNRECOGNIZED_OPERATION);
-                    continue;
+            if !matches!(
+                invoke.operation,
+                Operation::MessageDelivery | Operation::ReportDelivery
+            ) {
+                invoke.reject(rose::problem::UNRECOGNIZED_OPERATION);
+                continue;
+            }
+            tokio::spawn(self.clone().answer(mta.clone(), invoke, handle.clone()));
+        }
+    }
+
+    /// Runs one Message-Delivery or Report-Delivery invoke and answers it on its association
+    /// (`handle`): the result once the entry is durable, an error, or an abort. Used by the
+    /// responder's own associations and by the store-initiated mts-access association
+    /// ([`mts_user`]). Other operations are rejected.
+    pub async fn answer(self: Arc<Self>, mta: Arc<str>, invoke: Invoke, handle: AssociationHandle) {
+        let handler: fn(&Responder, &str, Option<&[u8]>) -> OpOutcome = match invoke.operation {
+            Operation::MessageDelivery => message_delivery::handle,
+            Operation::ReportDelivery => report_delivery::handle,
+            _ => {
+                invoke.reject(rose::problem::UNRECOGNIZED_OPERATION);
+                return;
+            }
+        };
+        let me = self;
+        let argument = invoke.argument.clone();
+        let m = mta.clone();
+        let me2 = me.clone();
+        let outcome =
+            tokio::task::spawn_blocking(move || handler(&me, &m, argument.as_deref())).await;
+        match outcome {
+            Ok(OpOutcome::Result(r, stored)) => {
+                invoke.result(Some(r));
+                if let Some(s) = stored {
+                    let observer = me2.observer.clone();
+                    let _ = tokio::task::spawn_blocking(move || {
+                        observer.on_delivered(&s.mailbox, &s.key, &s.attributes)
+                    })
+                    .await;
                 }
-            };
-            let (me, mta, handle) = (self.clone(), mta.clone(), handle.clone());
-            tokio::spawn(async move {
-                let argument = invoke.argument.clone();
-                let m = mta.clone();
-                let me2 = me.clone();
-                let outcome =
-                    tokio::task::spawn_blocking(move || handler(&me, &m, argument.as_deref()))
-                        .await;
-                match outcome {
-                    Ok(OpOutcome::Result(r, stored)) => {
-                        invoke.result(Some(r));
-                        if let Some(s) = stored {
-                            let observer = me2.observer.clone();
-                            let _ = tokio::task::spawn_blocking(move || {
-                                observer.on_delivered(&s.mailbox, &s.key, &s.attributes)
-                            })
-                            .await;
-                        }
-                    }
-                    Ok(OpOutcome::Error { code, parameter }) => {
-                        invoke.error(Code::Local(code), parameter)
-                    }
-                    Ok(OpOutcome::Mistyped) => invoke.reject(rose::problem::MISTYPED_ARGUMENT),
-                    Ok(OpOutcome::Abort(why)) => {
-                        tracing::error!(mta = %mta, "aborting the association, no result: {why}");
-                        // Abort first: the reject the dropped invoke queues behind it is
-                        // never sent, so the MTA sees no answer and keeps the message.
-                        handle.abort();
-                        drop(invoke);
-                    }
-                    Err(e) => {
-                        tracing::error!(mta = %mta, "delivery task failed: {e}");
-                        handle.abort();
-                        drop(invoke);
-                    }
-                }
-            });
+            }
+            Ok(OpOutcome::Error { code, parameter }) => invoke.error(Code::Local(code), parameter),
+            Ok(OpOutcome::Mistyped) => invoke.reject(rose::problem::MISTYPED_ARGUMENT),
+            Ok(OpOutcome::Abort(why)) => {
+                tracing::error!(mta = %mta, "aborting the association, no result: {why}");
+                // Abort first: the reject the dropped invoke queues behind it is
+                // never sent, so the MTA sees no answer and keeps the message.
+                handle.abort();
+                drop(invoke);
+            }
+            Err(e) => {
+                tracing::error!(mta = %mta, "delivery task failed: {e}");
+                handle.abort();
+                drop(invoke);
+            }
         }
     }
 }

@@ -328,6 +328,10 @@ impl Alerts {
 
     /// The Alert arguments a new entry fires: one per matching registration. Blocking.
     pub fn alerts_for(&self, store: &Store, key: &EntryKey) -> Option<Vec<Bytes>> {
+        // Auto-alert is about deliveries: a UA's own outbox copy (issue 11) alerts nobody.
+        if key.class != crate::store::EntryClass::Inbox {
+            return None;
+        }
         let state = match self.state(&key.mailbox_id) {
             Ok(s) => s,
             Err(e) => {

@@ -52,6 +52,10 @@ pub enum ClientError {
     /// The operation returned an X.413 error.
     #[error("{}", describe(.0))]
     Operation(P7Error),
+    /// The operation returned an X.411 error (MS-submission: the MTA's error passed on, or
+    /// remote-bind-error when the store could not reach its MTA).
+    #[error("{}", x411_error_name(*.0))]
+    X411(i64),
     /// The store rejected the operation (ROSE reject).
     #[error("operation rejected by the store: {0:?}")]
     Rejected(Problem),
@@ -125,6 +129,38 @@ fn bind_refusal(e: &MSBindError) -> String {
         Some(i) => format!("{name} ({i})"),
         None => format!("{name} (the store gave no reason; its log says why)"),
     }
+}
+
+/// The name of an X.411 error code (X.419 local values), for messages.
+pub fn x411_error_name(code: i64) -> String {
+    use crate::asn1::x411::err;
+    let name = match code {
+        err::SUBMISSION_CONTROL_VIOLATED => "submission-control-violated",
+        err::ORIGINATOR_INVALID => "originator-invalid",
+        err::RECIPIENT_IMPROPERLY_SPECIFIED => "recipient-improperly-specified",
+        err::ELEMENT_OF_SERVICE_NOT_SUBSCRIBED => "element-of-service-not-subscribed",
+        err::OLD_CREDENTIALS_INCORRECTLY_SPECIFIED => "old-credentials-incorrectly-specified",
+        err::NEW_CREDENTIALS_UNACCEPTABLE => "new-credentials-unacceptable",
+        err::MESSAGE_SUBMISSION_IDENTIFIER_INVALID => "message-submission-identifier-invalid",
+        err::DEFERRED_DELIVERY_CANCELLATION_REJECTED => "deferred-delivery-cancellation-rejected",
+        err::INCONSISTENT_REQUEST => "inconsistent-request",
+        err::SECURITY_ERROR => "security-error",
+        err::UNSUPPORTED_CRITICAL_FUNCTION => "unsupported-critical-function",
+        err::REMOTE_BIND_ERROR => {
+            return "remote-bind-error: the message store could not reach its MTA".into();
+        }
+        _ => return format!("error {code}"),
+    };
+    name.to_string()
+}
+
+/// What the store answered to a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    /// The MTA's result: message-submission-identifier and submission time.
+    pub result: crate::asn1::x411::MessageSubmissionResult,
+    /// The submission-class entry the store kept (1994 `created-entry`).
+    pub created_entry: Option<u32>,
 }
 
 fn oid_text(o: &rasn::types::Oid) -> String {
@@ -227,7 +263,9 @@ impl P7Client {
                 };
                 match P7Error::decode(c, parameter.as_deref().unwrap_or(&[])) {
                     Ok(Some(e)) => Err(ClientError::Operation(e)),
-                    _ => Err(ClientError::Protocol(format!("error {c} not understood"))),
+                    // Not an X.413 code: one of the X.411 errors P7 borrows.
+                    Ok(None) => Err(ClientError::X411(c)),
+                    Err(_) => Err(ClientError::Protocol(format!("error {c} not understood"))),
                 }
             }
             Outcome::Rejected(p) => Err(ClientError::Rejected(p)),
@@ -281,6 +319,100 @@ impl P7Client {
         self.call(Operation::RegisterMs, a).await
     }
 
+    /// Message submission through the store (X.413 §8.3.1.1): the X.411 operation on a 1988
+    /// association, ms-message-submission (with no submission-options) on a 1994 one.
+    pub async fn submit_message(
+        &self,
+        a: &crate::asn1::x411::MessageSubmissionArgument,
+    ) -> Result<Submitted, ClientError> {
+        self.submit_message_with(a, None).await
+    }
+
+    /// [`P7Client::submit_message`] with 1994 submission-options (ignored on 1988).
+    pub async fn submit_message_with(
+        &self,
+        a: &crate::asn1::x411::MessageSubmissionArgument,
+        options: Option<x::MSSubmissionOptions>,
+    ) -> Result<Submitted, ClientError> {
+        use crate::asn1::x411;
+        let enc = |e: x411::X411Error| ClientError::Protocol(e.to_string());
+        match self.edition {
+            Edition::V88 => {
+                let ber = x411::encode(a).map_err(enc)?;
+                let r = self
+                    .invoke_raw(Operation::MessageSubmission, Bytes::from(ber))
+                    .await?
+                    .ok_or_else(|| ClientError::Protocol("result without a value".into()))?;
+                let result = x411::decode(&r)
+                    .map_err(|e| ClientError::Protocol(format!("submission result: {e}")))?;
+                Ok(Submitted {
+                    result,
+                    created_entry: None,
+                })
+            }
+            Edition::V94 => {
+                let arg = x::MSMessageSubmissionArgument {
+                    envelope: a.envelope.clone(),
+                    content: a.content.clone(),
+                    submission_options: options,
+                };
+                match self.call(Operation::MsMessageSubmission, &arg).await? {
+                    x::MSMessageSubmissionResult::MtsResult {
+                        result,
+                        ms_message_result,
+                    } => Ok(Submitted {
+                        result,
+                        created_entry: ms_message_result.and_then(|m| m.created_entry),
+                    }),
+                    x::MSMessageSubmissionResult::StoreDraftResult(_) => Err(
+                        ClientError::Protocol("a store-draft result to a submission".into()),
+                    ),
+                }
+            }
+        }
+    }
+
+    /// Probe submission through the store (X.413 §8.3.1.2).
+    pub async fn submit_probe(
+        &self,
+        a: &crate::asn1::x411::ProbeSubmissionArgument,
+    ) -> Result<crate::asn1::x411::ProbeSubmissionResult, ClientError> {
+        use crate::asn1::x411;
+        match self.edition {
+            Edition::V88 => {
+                let ber = x411::encode(a).map_err(|e| ClientError::Protocol(e.to_string()))?;
+                let r = self
+                    .invoke_raw(Operation::ProbeSubmission, Bytes::from(ber))
+                    .await?
+                    .ok_or_else(|| ClientError::Protocol("result without a value".into()))?;
+                x411::decode(&r).map_err(|e| ClientError::Protocol(format!("probe result: {e}")))
+            }
+            Edition::V94 => {
+                let arg = x::MSProbeSubmissionArgument {
+                    probe: a.clone(),
+                    submission_options: None,
+                };
+                let r: x::MSProbeSubmissionResult =
+                    self.call(Operation::MsProbeSubmission, &arg).await?;
+                Ok(r.result)
+            }
+        }
+    }
+
+    /// Cancel-deferred-delivery through the store (X.413 §8.3.1.3).
+    pub async fn cancel_deferred_delivery(
+        &self,
+        id: &crate::asn1::x411::MTSIdentifier,
+    ) -> Result<(), ClientError> {
+        let op = match self.edition {
+            Edition::V88 => Operation::CancelDeferredDelivery,
+            Edition::V94 => Operation::MsCancelDeferredDelivery,
+        };
+        let ber =
+            crate::asn1::x411::encode(id).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        self.invoke_raw(op, Bytes::from(ber)).await.map(|_| ())
+    }
+
     /// Waits for the next Alert the store invokes (X.413 §8.2.2.6) and answers it; other
     /// invocations are rejected. `None` when the association ends.
     pub async fn next_alert(&mut self) -> Option<x::AlertArgument> {
@@ -307,4 +439,149 @@ impl P7Client {
     pub async fn release(self) -> Result<(), ClientError> {
         self.assoc.release().await.map_err(ClientError::from)
     }
+}
+
+/// A message a person writes, for [`compose`] (`p7 submit`, `mstore-bench submit`).
+#[derive(Debug, Clone, Default)]
+pub struct Compose {
+    /// The originator (the bound user).
+    pub originator: ORAddress,
+    /// Primary recipients.
+    pub to: Vec<ORAddress>,
+    /// IPM subject.
+    pub subject: String,
+    /// The text of the one IA5 body part.
+    pub text: String,
+    /// Envelope priority; `None`: from the ATS priority if given, else normal.
+    pub priority: Option<crate::asn1::x411::Priority>,
+    /// STANAG 4406 primary precedence (0 deferred … 5 override): makes it a P772 message.
+    pub precedence: Option<i64>,
+    /// AMHS basic ATS message service priority indicator (`SS`, `DD`, `FF`, `GG`, `KK`):
+    /// the ATS-message-header heads the text.
+    pub ats_priority: Option<String>,
+    /// Content identifier on the envelope.
+    pub content_identifier: Option<String>,
+    /// Unix time the message is written (IPM identifier, ATS filing time).
+    pub at_unix: u64,
+    /// Distinguishes messages composed in the same second.
+    pub serial: u64,
+}
+
+/// Why a message could not be composed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ComposeError(pub String);
+
+/// Builds the X.411 MessageSubmissionArgument for `c`: a P22 IPM (P772 when a precedence is
+/// given; X.420 heading with this-IPM, originator, primary recipients, subject; one IA5 text
+/// body part, headed by the ICAO ATS-message-header when an ATS priority is given) and its
+/// submission envelope (originator, content type, priority, each recipient asking for
+/// non-delivery reports only).
+pub fn compose(c: &Compose) -> Result<crate::asn1::x411::MessageSubmissionArgument, ComposeError> {
+    use crate::asn1::p772::{MmhsExtension, Precedence};
+    use crate::asn1::x411::{
+        self, MessageSubmissionArgument, MessageSubmissionEnvelope,
+        PerRecipientMessageSubmissionFields,
+    };
+    use crate::asn1::x420::{
+        BodyPart, Heading, InformationObject, Ipm, IpmIdentifier, ORDescriptor, RecipientSpecifier,
+    };
+    use crate::content::amhs::{AtsHeader, envelope_priority};
+    use crate::content::builder::utc_time;
+
+    if c.to.is_empty() {
+        return Err(ComposeError("no recipient".into()));
+    }
+    let mut text = c.text.clone();
+    if !text.is_ascii() {
+        return Err(ComposeError(
+            "the text must be IA5 (ASCII): the body is an IA5 text body part".into(),
+        ));
+    }
+    let time = utc_time(c.at_unix).0;
+    let mut priority = c.priority;
+    if let Some(p) = &c.ats_priority {
+        if !matches!(p.as_str(), "SS" | "DD" | "FF" | "GG" | "KK") {
+            return Err(ComposeError(format!(
+                "ATS priority `{p}` is not one of SS, DD, FF, GG, KK"
+            )));
+        }
+        let header = AtsHeader {
+            priority: p.clone(),
+            filing_time: time.get(4..10).unwrap_or("010000").to_string(),
+            optional_heading_info: None,
+        };
+        text = format!("{header}{text}");
+        if priority.is_none() {
+            priority = Some(match envelope_priority(p) {
+                crate::content::Priority::Urgent => x411::Priority::Urgent,
+                crate::content::Priority::NonUrgent => x411::Priority::NonUrgent,
+                crate::content::Priority::Normal => x411::Priority::Normal,
+            });
+        }
+    }
+    let originator = ORName::new(c.originator.clone());
+    let mut h = Heading::new(IpmIdentifier {
+        user: Some(originator.clone()),
+        user_relative_identifier: format!("{}.{:06}", time.trim_end_matches('Z'), c.serial),
+    });
+    h.originator = Some(ORDescriptor::name(originator.clone()));
+    for r in &c.to {
+        h.primary_recipients.push(RecipientSpecifier {
+            recipient: ORDescriptor::name(ORName::new(r.clone())),
+            ..Default::default()
+        });
+    }
+    h.subject = Some(c.subject.clone());
+    let content_type = match c.precedence {
+        Some(p) => {
+            if !(0..=31).contains(&p) {
+                return Err(ComposeError(format!("precedence {p} is outside 0..=31")));
+            }
+            h.extensions = vec![MmhsExtension::PrimaryPrecedence(Precedence(p)).to_extension()];
+            x411::ContentType::Extended(rasn::types::ObjectIdentifier::from(
+                crate::asn1::oids::ID_MMHS_CONT_P772,
+            ))
+        }
+        None => x411::ContentType::BuiltIn(22),
+    };
+    let ipm = InformationObject::Ipm(Ipm {
+        heading: h,
+        body: vec![BodyPart::Ia5Text {
+            repertoire: None,
+            data: text,
+        }],
+    });
+    let content_identifier = match &c.content_identifier {
+        Some(s) => Some(
+            rasn::types::PrintableString::try_from(s.clone())
+                .map_err(|_| ComposeError(format!("content identifier `{s}` is not printable")))?,
+        ),
+        None => None,
+    };
+    let envelope = MessageSubmissionEnvelope {
+        originator_name: originator,
+        original_encoded_information_types: None,
+        content_type,
+        content_identifier,
+        priority,
+        per_message_indicators: None,
+        deferred_delivery_time: None,
+        extensions: None,
+        per_recipient_fields: c
+            .to
+            .iter()
+            .map(|r| PerRecipientMessageSubmissionFields {
+                recipient_name: ORName::new(r.clone()),
+                // non-delivery-report (4) only.
+                originator_report_request: [false, false, false, false, true].into_iter().collect(),
+                explicit_conversion: None,
+                extensions: None,
+            })
+            .collect(),
+    };
+    Ok(MessageSubmissionArgument {
+        envelope,
+        content: ipm.to_ber().into(),
+    })
 }

@@ -43,6 +43,8 @@ pub struct Service {
     pub alerts: Arc<Alerts>,
     /// Associations bound per mailbox (max-associations-per-user).
     bound: Mutex<HashMap<String, u32>>,
+    /// Where MS-submissions go (`[submission]`); unset: they are refused.
+    submitter: std::sync::OnceLock<super::ops::submit::Submitter>,
 }
 
 impl Service {
@@ -62,7 +64,13 @@ impl Service {
             directory,
             bind,
             bound: Mutex::new(HashMap::new()),
+            submitter: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Passes MS-submissions to the MTA through `s` (once; later calls are ignored).
+    pub fn set_submitter(&self, s: super::ops::submit::Submitter) {
+        let _ = self.submitter.set(s);
     }
 
     /// Counts one more association for `mailbox`, unless it already has the maximum (one,
@@ -353,6 +361,14 @@ async fn run_association(mut assoc: Association, session: Arc<Session>, service:
     while let Some(ev) = assoc.next_event().await {
         match ev {
             Event::Invoke(inv) => {
+                // Submissions wait for the MTA: answered by their own task.
+                if let Some(sub) = service.submitter.get()
+                    && super::ops::submit::handles(inv.operation)
+                {
+                    let a = (session.clone(), service.store.clone(), sub.clone());
+                    tokio::spawn(super::ops::submit::answer(a.0, a.1, a.2, inv));
+                    continue;
+                }
                 let (s, store) = (session.clone(), service.store.clone());
                 let alerts = service.alerts.clone();
                 let directory = service.directory.clone();

@@ -146,6 +146,12 @@ fn tlv(out: &mut Vec<u8>, tag: u8, body: &[u8]) {
 /// (`SEQUENCE { identifier, time, fields }`); the latter gets the content put back as the
 /// fourth component so the one decoder reads both.
 fn envelope_of(file: &MessageFile) -> Option<content::DeliveryEnvelope> {
+    // Submitted messages keep their submission envelope and the MTA's result (issue 11).
+    if file.class == super::EntryClass::Outbox
+        && let Ok(r) = content::envelope::from_submission_record(&file.envelope)
+    {
+        return Some(content::DeliveryEnvelope::from(&r));
+    }
     if let Ok(e) = content::envelope::from_delivery_ber(&file.envelope) {
         return Some(e);
     }

@@ -14,5 +14,6 @@ mod p7;
 mod query;
 mod slapd;
 mod store;
+mod submit;
 mod x411;
 mod x413;

@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod list;
 pub mod modify;
 pub mod register;
+pub mod submit;
 pub mod summarize;
 
 use bytes::Bytes;
