@@ -2,6 +2,7 @@
 
 mod address_cli;
 mod assoc;
+mod bench;
 mod common;
 mod config;
 mod content;
