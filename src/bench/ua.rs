@@ -53,6 +53,9 @@ pub struct UaOptions {
     pub password: Vec<u8>,
     /// How many clients.
     pub clients: usize,
+    /// Alerted messages each client fetches and deletes at once (1: one after the other, as
+    /// a terminal does; more when a slow Fetch/Delete round trip would let the queue grow).
+    pub window: usize,
     /// 1988 or 1994 contexts.
     pub edition: Edition,
     /// Timeouts.
@@ -259,7 +262,14 @@ pub async fn start(opts: &UaOptions, shared: Arc<UaShared>) -> Result<UaRun, UaE
     let (stop, stop_rx) = watch::channel(false);
     let clients = bound
         .into_iter()
-        .map(|(_, c)| tokio::spawn(client(c, shared.clone(), stop_rx.clone())))
+        .map(|(_, c)| {
+            tokio::spawn(client(
+                c,
+                shared.clone(),
+                stop_rx.clone(),
+                opts.window.max(1),
+            ))
+        })
         .collect();
     Ok(UaRun { stop, clients })
 }
@@ -279,10 +289,15 @@ struct Alerted {
     stamp: Option<Stamp>,
 }
 
-async fn client(mut c: P7Client, shared: Arc<UaShared>, mut stop: watch::Receiver<bool>) {
+async fn client(
+    mut c: P7Client,
+    shared: Arc<UaShared>,
+    mut stop: watch::Receiver<bool>,
+    window: usize,
+) {
     let handle = c.handle();
     let (tx, rx) = mpsc::unbounded_channel::<Alerted>();
-    let worker = tokio::spawn(work(handle.clone(), shared.clone(), rx));
+    let worker = tokio::spawn(work(handle.clone(), shared.clone(), rx, window));
     loop {
         let alert = tokio::select! {
             a = c.next_alert() => a,
@@ -335,48 +350,68 @@ async fn client(mut c: P7Client, shared: Arc<UaShared>, mut stop: watch::Receive
     }
 }
 
-async fn work(h: P7Handle, shared: Arc<UaShared>, mut rx: mpsc::UnboundedReceiver<Alerted>) {
+async fn work(
+    h: P7Handle,
+    shared: Arc<UaShared>,
+    mut rx: mpsc::UnboundedReceiver<Alerted>,
+    window: usize,
+) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(window));
+    let mut running = tokio::task::JoinSet::new();
     while let Some(a) = rx.recv().await {
-        let ours = a.stamp.as_ref().filter(|s| shared.ours(s));
-        match h.fetch(&x::FetchArgument::precise(a.seq)).await {
-            Ok(_) => {
-                if let Some(s) = ours {
-                    let now = unix_us(SystemTime::now());
-                    shared
-                        .metrics
-                        .record_us(FETCHED, now.saturating_sub(s.sent_us));
-                    shared
-                        .ledger
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .fetched
-                        .insert(s.key());
-                }
-            }
-            Err(e) => {
-                shared.errors.add(format!("fetch {}: {e}", a.seq));
-                continue;
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            break;
+        };
+        let (h, shared) = (h.clone(), shared.clone());
+        running.spawn(async move {
+            fetch_and_delete(&h, &shared, a).await;
+            drop(slot);
+        });
+        while running.try_join_next().is_some() {}
+    }
+    while running.join_next().await.is_some() {}
+}
+
+async fn fetch_and_delete(h: &P7Handle, shared: &UaShared, a: Alerted) {
+    let ours = a.stamp.as_ref().filter(|s| shared.ours(s));
+    match h.fetch(&x::FetchArgument::precise(a.seq)).await {
+        Ok(_) => {
+            if let Some(s) = ours {
+                let now = unix_us(SystemTime::now());
+                shared
+                    .metrics
+                    .record_us(FETCHED, now.saturating_sub(s.sent_us));
+                shared
+                    .ledger
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .fetched
+                    .insert(s.key());
             }
         }
-        let t = std::time::Instant::now();
-        match h
-            .delete(&x::DeleteArgument::sequence_numbers([a.seq]))
-            .await
-        {
-            Ok(_) => {
-                shared.metrics.record(DELETE, t.elapsed());
-                if let Some(s) = ours {
-                    shared
-                        .ledger
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .deleted
-                        .insert(s.key());
-                }
-                shared.done.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(e) => shared.errors.add(format!("delete {}: {e}", a.seq)),
+        Err(e) => {
+            shared.errors.add(format!("fetch {}: {e}", a.seq));
+            return;
         }
+    }
+    let t = std::time::Instant::now();
+    match h
+        .delete(&x::DeleteArgument::sequence_numbers([a.seq]))
+        .await
+    {
+        Ok(_) => {
+            shared.metrics.record(DELETE, t.elapsed());
+            if let Some(s) = ours {
+                shared
+                    .ledger
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .deleted
+                    .insert(s.key());
+            }
+            shared.done.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(e) => shared.errors.add(format!("delete {}: {e}", a.seq)),
     }
 }
 

@@ -131,6 +131,9 @@ struct UaConnArgs {
     /// P7 application context: ms-access 88 or 94.
     #[arg(long, default_value = "88", value_parser = ["88", "94"])]
     p7_context: String,
+    /// Alerted messages each client fetches and deletes at once (1: one after the other).
+    #[arg(long, default_value_t = 1)]
+    fetch_window: usize,
 }
 
 #[derive(Debug, Args)]
@@ -356,6 +359,7 @@ fn ua_options(c: &UaConnArgs) -> anyhow::Result<UaOptions> {
         users: read_users(&c.users)?,
         password: password.expose().to_vec(),
         clients: c.clients,
+        window: c.fetch_window,
         edition: if c.p7_context == "94" {
             mstore::p7::Edition::V94
         } else {
@@ -405,7 +409,7 @@ fn ua_cmd(a: UaArgs) -> anyhow::Result<bool> {
     let config = json!({
         "server": opts.server, "clients": opts.clients, "users": opts.users.len(),
         "duration_s": a.duration.as_secs_f64(), "expect": a.expect,
-        "ack_log": a.ack_log, "p7_context": a.conn.p7_context,
+        "ack_log": a.ack_log, "p7_context": a.conn.p7_context, "fetch_window": a.conn.fetch_window,
     });
     let started = std::time::SystemTime::now();
     let rt = tokio::runtime::Runtime::new()?;
@@ -500,7 +504,7 @@ fn mixed_cmd(a: MixedArgs) -> anyhow::Result<bool> {
         "server": ua.server, "clients": ua.clients, "users": ua.users.len(),
         "rate": a.rate, "duration_s": a.duration.map(|d| d.as_secs_f64()),
         "messages": a.messages, "associations": a.associations, "window": a.window,
-        "p3_context": a.context, "p7_context": a.conn.p7_context,
+        "p3_context": a.context, "p7_context": a.conn.p7_context, "fetch_window": a.conn.fetch_window,
         "drain_s": a.drain.as_secs_f64(), "seed": a.seed,
         "message_mix": "content builder: IPM, IPN, P772, AMHS basic and extended",
         "mean_message_bytes": mean_message_bytes(a.seed, &ua.users),
@@ -853,8 +857,15 @@ fn main() -> ExitCode {
     mstore::ctl::exit_quietly_on_broken_pipe();
     let cli = Cli::parse();
     // Recovery counts and warnings go to stderr; RUST_LOG overrides the level.
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // The load scenarios open and close many associations: their info lines would bury the
+    // progress line.
+    let quiet = matches!(
+        cli.command,
+        Command::Ua(_) | Command::Mixed(_) | Command::Search(_)
+    );
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(if quiet { "warn" } else { "info" })
+    });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
