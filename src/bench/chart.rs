@@ -1,5 +1,6 @@
 //! The `--chart FILE.svg` of a bench run (SVG 1.1, written by hand: no plotting dependency):
-//! throughput over time in the upper panel, interval p50 and p99 latency in the lower one.
+//! throughput over time in the upper panel, interval p50 and p99 latency in the lower one (log
+//! scale: alert latencies in milliseconds and a backlog's seconds must both stay readable).
 
 use std::fmt::Write;
 
@@ -67,16 +68,56 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-fn panel(out: &mut String, y0: f64, title: &str, unit: &str, t_max: f64, lines: &[Line]) {
+/// Decades covering the positive values `lo ..= hi` for a log axis: (bottom, top) powers of ten.
+pub fn log_range(lo: f64, hi: f64) -> (f64, f64) {
+    let ok = |v: f64| v.is_finite() && v > 0.0;
+    let lo = if ok(lo) { lo } else { 0.1 };
+    let hi = if ok(hi) { hi.max(lo) } else { lo };
+    let bottom = 10f64.powf(lo.log10().floor());
+    let mut top = 10f64.powf(hi.log10().ceil());
+    if top <= bottom {
+        top = bottom * 10.0;
+    }
+    (bottom, top)
+}
+
+fn panel(
+    out: &mut String,
+    y0: f64,
+    title: &str,
+    unit: &str,
+    t_max: f64,
+    lines: &[Line],
+    log: bool,
+) {
     let plot_w = WIDTH - LEFT - RIGHT;
-    let v_max = lines
-        .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
-        .fold(0.0f64, f64::max);
+    let values = || lines.iter().flat_map(|l| l.points.iter().map(|p| p.1));
+    let v_max = values().fold(0.0f64, f64::max);
+    let v_min = values().filter(|v| *v > 0.0).fold(f64::INFINITY, f64::min);
     let (top, step) = nice_scale(v_max);
+    let (bottom, log_top) = log_range(v_min, v_max);
     let (t_top, t_step) = nice_scale(t_max);
     let x = |t: f64| LEFT + t / t_top * plot_w;
-    let y = |v: f64| y0 + PANEL - v / top * PANEL;
+    let y = |v: f64| {
+        if log {
+            let f = (v.max(bottom).log10() - bottom.log10()) / (log_top.log10() - bottom.log10());
+            y0 + PANEL - f * PANEL
+        } else {
+            y0 + PANEL - v / top * PANEL
+        }
+    };
+    let ticks: Vec<f64> = if log {
+        let mut v = Vec::new();
+        let mut d = bottom;
+        while d <= log_top * 1.001 {
+            v.push(d);
+            d *= 10.0;
+        }
+        v
+    } else {
+        let n = (top / step).round() as usize;
+        (0..=n).map(|i| i as f64 * step).collect()
+    };
     let _ = writeln!(
         out,
         r#"<text x="{LEFT}" y="{:.1}" font-size="14" font-weight="bold">{}</text>"#,
@@ -87,8 +128,7 @@ fn panel(out: &mut String, y0: f64, title: &str, unit: &str, t_max: f64, lines: 
         out,
         r##"<rect x="{LEFT}" y="{y0:.1}" width="{plot_w:.1}" height="{PANEL}" fill="none" stroke="#444"/>"##
     );
-    let mut v = 0.0;
-    while v <= top + step / 2.0 {
+    for v in ticks {
         let yy = y(v);
         let _ = writeln!(
             out,
@@ -98,7 +138,6 @@ fn panel(out: &mut String, y0: f64, title: &str, unit: &str, t_max: f64, lines: 
             yy + 4.0,
             escape(&fmt_num(v))
         );
-        v += step;
     }
     let mut t = 0.0;
     while t <= t_top + t_step / 2.0 {
@@ -223,14 +262,16 @@ pub fn svg(title: &str, timeline: &[Sample], rates: &[&str], latencies: &[&str])
         "per second",
         t_max,
         &rate_lines,
+        false,
     );
     panel(
         &mut out,
         TOP + 10.0 + PANEL + GAP,
-        "Latency (interval p50 solid, p99 dashed)",
+        "Latency (interval p50 solid, p99 dashed; log scale)",
         "milliseconds",
         t_max,
         &lat_lines,
+        true,
     );
     out.push_str("</svg>\n");
     out
@@ -289,6 +330,14 @@ mod tests {
         assert_eq!(s.matches("<polyline").count(), 0);
         assert!(s.contains("Throughput"));
         assert!(!s.contains("NaN"));
+    }
+
+    #[test]
+    fn log_range_spans_whole_decades() {
+        assert_eq!(log_range(0.35, 270.0), (0.1, 1000.0));
+        assert_eq!(log_range(1.0, 1.0), (1.0, 10.0));
+        let (b, t) = log_range(f64::INFINITY, 0.0);
+        assert!(b > 0.0 && t > b);
     }
 
     #[test]

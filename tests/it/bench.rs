@@ -168,3 +168,54 @@ async fn mixed_run_accounts_for_every_message_and_writes_report_and_chart() {
         assert_eq!(counts, [0, 0, 0], "entries left in {id}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_run_times_every_query_kind_on_a_preloaded_store() {
+    use mstore::bench::{metrics, search};
+    use mstore::store::preload::{self, Generator, PreloadOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = write_config(dir.path());
+    let addresses = mstore::bench::users::addresses(2);
+    mstore::bench::users::add_to_directory(&config_path, &addresses, b"pw").unwrap();
+    let config = Config::load(&config_path).unwrap();
+    {
+        let store = Store::open(&config.data_dir).unwrap();
+        let opts = PreloadOptions {
+            recipients: addresses.clone(),
+            messages: 60,
+            seed: 3,
+            size: 1000,
+            new_fraction: 0.5,
+            threads: 2,
+            generator: Generator::Builder,
+        };
+        assert_eq!(
+            preload::preload(&store, &opts, &|_| {}, &|_| {}).unwrap(),
+            60
+        );
+        store.close().unwrap();
+    }
+    let (running, _store) = serve(&config).await;
+    let opts = search::SearchOptions {
+        server: running.local_addrs()[0].to_string(),
+        tsel: Some(b"3001".to_vec()),
+        users: addresses.iter().map(|a| a.parse().unwrap()).collect(),
+        password: b"pw".to_vec(),
+        clients: 2,
+        duration: std::time::Duration::from_millis(500),
+        queries: search::Query::ALL.to_vec(),
+        limit: 10,
+        edition: mstore::p7::Edition::V88,
+        settings: mstore::assoc::Settings::default(),
+    };
+    let m = Arc::new(metrics::Metrics::new());
+    let errors = Arc::new(metrics::Errors::default());
+    let r = search::run(&opts, m.clone(), errors.clone()).await.unwrap();
+    assert_eq!(errors.samples(), Vec::<String>::new());
+    assert!(r.ok);
+    assert_eq!(r.latency.len(), 4);
+    for row in &r.latency {
+        assert!(row.summary.count > 0, "{} never ran", row.name);
+    }
+    running.shutdown().await;
+}
