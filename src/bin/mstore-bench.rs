@@ -90,6 +90,15 @@ struct DeliverArgs {
     /// Seed of the message builder.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Write a JSON report (configuration, machine, results, timeline) to FILE.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Plot throughput over time as SVG to FILE.
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
+    /// With --report or --chart: measure the disk ceiling in DIR (the store's data directory).
+    #[arg(long, value_name = "DIR")]
+    disk_dir: Option<PathBuf>,
 }
 
 /// Report options every scenario takes.
@@ -294,7 +303,29 @@ fn deliver_cmd(a: DeliverArgs) -> anyhow::Result<bool> {
     let rt = tokio::runtime::Runtime::new()?;
     let progress = Arc::new(Progress::default());
     let tty = std::io::stderr().is_terminal();
+    let reporting = a.report.is_some() || a.chart.is_some();
+    let config = json!({
+        "server": opts.server, "associations": a.associations, "window": a.window,
+        "messages": a.messages, "rate": a.rate,
+        "duration_s": a.duration.map(|d| d.as_secs_f64()), "context": a.context,
+        "recipients": opts.recipients.len(), "seed": a.seed,
+    });
+    let machine = if reporting {
+        if let Some(d) = &a.disk_dir {
+            eprintln!("measuring the disk ceiling in {} …", d.display());
+        }
+        Some(Machine::probe(a.disk_dir.as_deref())?)
+    } else {
+        None
+    };
+    let started = std::time::SystemTime::now();
+    let metrics = Arc::new(Metrics::new());
+    let p = progress.clone();
+    metrics.watch(mixed::DELIVERED, move || {
+        p.acknowledged.load(Ordering::Relaxed)
+    });
     let report = rt.block_on(async {
+        let sampler = metrics.spawn_sampler();
         let p = progress.clone();
         let start = Instant::now();
         let ticker = tokio::spawn(async move {
@@ -316,6 +347,8 @@ fn deliver_cmd(a: DeliverArgs) -> anyhow::Result<bool> {
         });
         let r = mta::deliver(opts, progress.clone()).await;
         ticker.abort();
+        sampler.abort();
+        metrics.sample();
         r
     })?;
     if tty {
@@ -341,6 +374,36 @@ fn deliver_cmd(a: DeliverArgs) -> anyhow::Result<bool> {
         ms(h.value_at_quantile(0.99)),
         ms(h.max())
     );
+    if let Some(machine) = machine {
+        let mut r = Report::new("deliver", config, machine, started);
+        r.results = Results {
+            elapsed_s: secs,
+            throughput: [(
+                "delivered (P3 acknowledged)".to_string(),
+                report.acknowledged as f64 / secs,
+            )]
+            .into(),
+            latency: vec![Row {
+                name: mixed::DELIVERY_ACK.into(),
+                summary: mstore::bench::metrics::Summary::of(h),
+            }],
+            errors: report.errors,
+            error_samples: report.error_samples.clone(),
+            accounting: None,
+            ok: report.errors == 0,
+        };
+        r.timeline = metrics.timeline();
+        if let Some(p) = &a.report {
+            r.write_json(p)?;
+            eprintln!("report written to {}", p.display());
+        }
+        if let Some(p) = &a.chart {
+            let title = format!("mstore-bench deliver on {} cores", r.machine.cores);
+            std::fs::write(p, chart::svg(&title, &r.timeline, &[mixed::DELIVERED], &[]))
+                .with_context(|| format!("writing {}", p.display()))?;
+            eprintln!("chart written to {}", p.display());
+        }
+    }
     Ok(report.errors == 0)
 }
 
