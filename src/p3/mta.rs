@@ -120,8 +120,76 @@ fn bind_argument(mta: &str, password: &[u8]) -> Result<Bytes, MtaError> {
         .map_err(|e| MtaError::Invalid(e.to_string()))
 }
 
+/// ub-local-id-length (X.411 upper bounds): the longest local identifier.
+const UB_LOCAL_ID_LENGTH: usize = 32;
+
+/// The send time, run and number the harness carries in a delivered message's local
+/// identifier (`RUN-N-T`, T the send time in microseconds since the Unix epoch, base 36), so
+/// a UA that is alerted with the message-identifier attribute knows when the MTA sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// The run (no `-`).
+    pub run: String,
+    /// The message number in the run.
+    pub n: u64,
+    /// Microseconds since the Unix epoch when the MTA sent the delivery.
+    pub sent_us: u64,
+}
+
+fn base36(mut v: u64) -> String {
+    let mut out = Vec::new();
+    loop {
+        let d = (v % 36) as u8;
+        out.push(if d < 10 { b'0' + d } else { b'a' + d - 10 });
+        v /= 36;
+        if v == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+impl Stamp {
+    /// The local identifier text, or `None` when it would exceed ub-local-id-length.
+    pub fn local_identifier(&self) -> Option<String> {
+        let s = format!("{}-{}-{}", self.run, self.n, base36(self.sent_us));
+        (s.len() <= UB_LOCAL_ID_LENGTH && !self.run.contains('-')).then_some(s)
+    }
+
+    /// Reads a local identifier, or an MTS identifier's text (`[C;A;P]local`).
+    pub fn parse(text: &str) -> Option<Stamp> {
+        let local = match text.rfind(']') {
+            Some(i) => text.get(i + 1..)?,
+            None => text,
+        };
+        let mut parts = local.split('-');
+        let (run, n, t) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || run.is_empty() || t.is_empty() || t.len() > 13 {
+            return None;
+        }
+        Some(Stamp {
+            run: run.to_string(),
+            n: n.parse().ok()?,
+            sent_us: u64::from_str_radix(t, 36).ok()?,
+        })
+    }
+
+    /// `RUN-N`: what identifies the message in the run, whatever its send time.
+    pub fn key(&self) -> String {
+        format!("{}-{}", self.run, self.n)
+    }
+}
+
+/// Microseconds since the Unix epoch of `t`.
+pub fn unix_us(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+}
+
 /// Message number `n` of the run: a builder message for recipient `n mod R` with a delivery
-/// identifier unique to the run, and that identifier's text.
+/// identifier unique to the run that carries the send time (now, see [`Stamp`]), and that
+/// identifier's text.
 pub fn message(seed: u64, run: &str, n: u64, recipients: &[ORName]) -> (Bytes, String) {
     let r = recipients
         .get((n % recipients.len().max(1) as u64) as usize)
@@ -129,7 +197,15 @@ pub fn message(seed: u64, run: &str, n: u64, recipients: &[ORName]) -> (Bytes, S
         .unwrap_or_default();
     let mut b = MessageBuilder::new(seed.wrapping_mul(1_000_003).wrapping_add(n)).with_recipient(r);
     let mut arg = b.build_any().delivery;
-    if let Ok(local) = Ia5String::from_iso646_bytes(format!("{run}-{n}").as_bytes()) {
+    let stamp = Stamp {
+        run: run.to_string(),
+        n,
+        sent_us: unix_us(SystemTime::now()),
+    };
+    let local = stamp
+        .local_identifier()
+        .unwrap_or_else(|| format!("{run}-{n}"));
+    if let Ok(local) = Ia5String::from_iso646_bytes(local.as_bytes()) {
         arg.message_delivery_identifier.local_identifier = local;
     }
     let id = mts_identifier_text(&arg.message_delivery_identifier);
@@ -313,12 +389,11 @@ pub async fn deliver(opts: MtaOptions, progress: Arc<Progress>) -> Result<MtaRep
     let ack_log = opts.ack_log.as_deref().map(AckLog::open).transpose()?;
     // Unique per process and run, so identifiers never repeat across runs into one store.
     static RUNS: AtomicU64 = AtomicU64::new(0);
+    // Short (base 36), so that the stamped identifier fits ub-local-id-length.
     let run = format!(
-        "b{:x}{:x}r{}",
-        std::process::id(),
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64 & 0xff_ffff),
+        "b{}{}r{}",
+        base36(u64::from(std::process::id())),
+        base36((unix_us(SystemTime::now()) / 1000) & 0xf_ffff),
         RUNS.fetch_add(1, Ordering::Relaxed)
     );
     let latency = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3)
@@ -366,4 +441,60 @@ pub async fn deliver(opts: MtaOptions, progress: Arc<Progress>) -> Result<MtaRep
         elapsed,
         latency_us,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamp_round_trips_through_the_local_identifier() {
+        for (n, t) in [
+            (0u64, 0u64),
+            (7, 1_795_845_600_123_456),
+            (99_999_999, 3_600_000_000_000_000),
+        ] {
+            let s = Stamp {
+                run: "b2hpq8a1b2r0".into(),
+                n,
+                sent_us: t,
+            };
+            let text = s.local_identifier().unwrap();
+            assert!(text.len() <= UB_LOCAL_ID_LENGTH, "{text}");
+            assert_eq!(Stamp::parse(&text), Some(s.clone()));
+            assert_eq!(Stamp::parse(&format!("[XX;ICAO;AMHS]{text}")), Some(s));
+        }
+    }
+
+    #[test]
+    fn stamp_refuses_what_the_harness_did_not_write() {
+        for bad in [
+            "",
+            "abc",
+            "r-1",
+            "r-x-1",
+            "r-1-",
+            "-1-2",
+            "r-1-2-3",
+            "[XX;A]r-1-!!",
+        ] {
+            assert_eq!(Stamp::parse(bad), None, "{bad}");
+        }
+        let long = Stamp {
+            run: "a".repeat(30),
+            n: 1,
+            sent_us: 1,
+        };
+        assert_eq!(long.local_identifier(), None);
+    }
+
+    #[test]
+    fn delivered_message_carries_a_recent_send_time() {
+        let r: ORName = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX".parse().unwrap();
+        let before = unix_us(SystemTime::now());
+        let (_, id) = message(1, "brunr0", 42, &[r]);
+        let s = Stamp::parse(&id).unwrap();
+        assert_eq!((s.run.as_str(), s.n), ("brunr0", 42));
+        assert!(s.sent_us >= before && s.sent_us <= unix_us(SystemTime::now()));
+    }
 }

@@ -9,7 +9,9 @@ use crate::address::{ORAddress, ORName};
 use crate::asn1::x411::{Credentials, Password};
 use crate::asn1::x413::{self as x, BindProblem, MSBindError, P7Error};
 use crate::assoc::client::{ConnectError, ConnectRequest, connect};
-use crate::assoc::{AssocError, Association, Event, Operation, Outcome, Settings};
+use crate::assoc::{
+    AssocError, Association, AssociationHandle, Event, Operation, Outcome, Settings,
+};
 use crate::osi::rose::{Code, Problem};
 
 /// Where and as whom to bind.
@@ -193,6 +195,84 @@ impl From<AssocError> for ClientError {
     }
 }
 
+/// Invokes operations on a bound P7 association from any task.
+#[derive(Debug, Clone)]
+pub struct P7Handle {
+    handle: AssociationHandle,
+}
+
+impl P7Handle {
+    /// Invokes an operation with an encoded argument and returns the result TLV.
+    pub async fn invoke_raw(
+        &self,
+        op: Operation,
+        arg: Bytes,
+    ) -> Result<Option<Bytes>, ClientError> {
+        match self.handle.invoke(op, Some(arg)).await? {
+            Outcome::Result(r) => Ok(r),
+            Outcome::Error { code, parameter } => {
+                let Code::Local(c) = code else {
+                    return Err(ClientError::Protocol("global error code".into()));
+                };
+                match P7Error::decode(c, parameter.as_deref().unwrap_or(&[])) {
+                    Ok(Some(e)) => Err(ClientError::Operation(e)),
+                    // Not an X.413 code: one of the X.411 errors P7 borrows.
+                    Ok(None) => Err(ClientError::X411(c)),
+                    Err(_) => Err(ClientError::Protocol(format!("error {c} not understood"))),
+                }
+            }
+            Outcome::Rejected(p) => Err(ClientError::Rejected(p)),
+        }
+    }
+
+    async fn call<A: rasn::Encode, R: rasn::Decode>(
+        &self,
+        op: Operation,
+        arg: &A,
+    ) -> Result<R, ClientError> {
+        let ber = x::encode(arg).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let r = self.invoke_raw(op, Bytes::from(ber)).await?;
+        let b = r.ok_or_else(|| ClientError::Protocol("result without a value".into()))?;
+        x::decode(&b).map_err(|e| ClientError::Protocol(format!("{op:?} result: {e}")))
+    }
+
+    /// Summarize.
+    pub async fn summarize(
+        &self,
+        a: &x::SummarizeArgument,
+    ) -> Result<x::SummarizeResult, ClientError> {
+        self.call(Operation::Summarize, a).await
+    }
+
+    /// List.
+    pub async fn list(&self, a: &x::ListArgument) -> Result<x::ListResult, ClientError> {
+        self.call(Operation::List, a).await
+    }
+
+    /// Fetch.
+    pub async fn fetch(&self, a: &x::FetchArgument) -> Result<x::FetchResult, ClientError> {
+        self.call(Operation::Fetch, a).await
+    }
+
+    /// Delete.
+    pub async fn delete(&self, a: &x::DeleteArgument) -> Result<x::DeleteResult, ClientError> {
+        self.call(Operation::Delete, a).await
+    }
+
+    /// Register-MS.
+    pub async fn register_ms(
+        &self,
+        a: &x::RegisterMSArgument,
+    ) -> Result<x::RegisterMSResult, ClientError> {
+        self.call(Operation::RegisterMs, a).await
+    }
+
+    /// Releases the association (MS-Unbind).
+    pub async fn release(&self) -> Result<(), ClientError> {
+        self.handle.release().await.map_err(ClientError::from)
+    }
+}
+
 /// A bound P7 association.
 #[derive(Debug)]
 pub struct P7Client {
@@ -255,20 +335,14 @@ impl P7Client {
         op: Operation,
         arg: Bytes,
     ) -> Result<Option<Bytes>, ClientError> {
-        match self.assoc.invoke(op, Some(arg)).await? {
-            Outcome::Result(r) => Ok(r),
-            Outcome::Error { code, parameter } => {
-                let Code::Local(c) = code else {
-                    return Err(ClientError::Protocol("global error code".into()));
-                };
-                match P7Error::decode(c, parameter.as_deref().unwrap_or(&[])) {
-                    Ok(Some(e)) => Err(ClientError::Operation(e)),
-                    // Not an X.413 code: one of the X.411 errors P7 borrows.
-                    Ok(None) => Err(ClientError::X411(c)),
-                    Err(_) => Err(ClientError::Protocol(format!("error {c} not understood"))),
-                }
-            }
-            Outcome::Rejected(p) => Err(ClientError::Rejected(p)),
+        self.handle().invoke_raw(op, arg).await
+    }
+
+    /// A cloneable handle invoking on this association, so that one task can wait for
+    /// alerts ([`P7Client::next_alert`]) while others fetch and delete (the bench's UAs).
+    pub fn handle(&self) -> P7Handle {
+        P7Handle {
+            handle: self.assoc.handle(),
         }
     }
 
@@ -277,10 +351,7 @@ impl P7Client {
         op: Operation,
         arg: &A,
     ) -> Result<R, ClientError> {
-        let ber = x::encode(arg).map_err(|e| ClientError::Protocol(e.to_string()))?;
-        let r = self.invoke_raw(op, Bytes::from(ber)).await?;
-        let b = r.ok_or_else(|| ClientError::Protocol("result without a value".into()))?;
-        x::decode(&b).map_err(|e| ClientError::Protocol(format!("{op:?} result: {e}")))
+        self.handle().call(op, arg).await
     }
 
     /// Summarize.

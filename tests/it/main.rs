@@ -3,6 +3,7 @@
 mod acceptance_ldap;
 mod address_cli;
 mod assoc;
+mod bench;
 mod common;
 mod config;
 mod content;
