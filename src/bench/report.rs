@@ -182,6 +182,9 @@ pub struct Results {
     pub accounting: Option<Accounting>,
     /// Nothing lost and no error.
     pub ok: bool,
+    /// Remarks on how to read the run (e.g. the offered rate was not reached).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// The whole report, as written to `--report FILE.json`.
@@ -282,6 +285,9 @@ impl Report {
         out.push_str(&format!("  errors: {}\n", r.errors));
         for e in &r.error_samples {
             out.push_str(&format!("    error: {e}\n"));
+        }
+        for n in &r.notes {
+            out.push_str(&format!("  note: {n}\n"));
         }
         out.push_str(if r.ok {
             "  result: OK\n"
@@ -431,6 +437,7 @@ mod tests {
                 ..Default::default()
             }),
             ok: true,
+            notes: vec!["offered rate not reached".into()],
         };
         r
     }
@@ -450,6 +457,7 @@ mod tests {
         assert_eq!(v["results"]["latency"][0]["p99_ms"], 3.0);
         assert_eq!(v["results"]["accounting"]["lost"], 0);
         assert_eq!(v["results"]["ok"], true);
+        assert_eq!(v["results"]["notes"][0], "offered rate not reached");
     }
 
     #[test]
@@ -457,6 +465,7 @@ mod tests {
         let t = sample_report().table();
         assert!(t.contains("delivered"), "{t}");
         assert!(t.contains("499.5"), "{t}");
+        assert!(t.contains("note: offered rate not reached"), "{t}");
         assert!(t.contains("delivery → alert"), "{t}");
         assert!(t.contains("3.00"), "{t}");
         assert!(t.contains("0 lost"), "{t}");

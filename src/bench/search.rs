@@ -217,6 +217,7 @@ pub async fn run(
         error_samples: errors.samples(),
         accounting: None,
         ok: errors.count() == 0 && total > 0,
+        notes: Vec::new(),
     })
 }
 

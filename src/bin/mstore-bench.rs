@@ -395,6 +395,7 @@ fn deliver_cmd(a: DeliverArgs) -> anyhow::Result<bool> {
             error_samples: report.error_samples.clone(),
             accounting: None,
             ok: report.errors == 0,
+            notes: Vec::new(),
         };
         r.timeline = metrics.timeline();
         if let Some(p) = &a.report {
@@ -543,6 +544,7 @@ fn ua_cmd(a: UaArgs) -> anyhow::Result<bool> {
         error_samples: shared.errors.samples(),
         ok: accounting.lost == 0 && errors == 0,
         accounting: Some(accounting),
+        notes: Vec::new(),
     };
     finish(
         report,
