@@ -32,7 +32,8 @@ use mstore::p7::Edition;
 use mstore::p7::client::{ClientError, ClientOptions, Compose, P7Client, compose};
 use mstore::p7::ops::bind::BindContext;
 use mstore::p7::ops::submit::Submitter;
-use mstore::p7::service::{self, Running, Service};
+use mstore::p7::service::Service;
+use mstore::server::Running;
 use mstore::store::{EntryClass, MailboxName, Store};
 use proptest::prelude::*;
 use tokio::net::TcpStream;
@@ -152,9 +153,7 @@ impl Fixture {
             max_message_size: 4096,
             submitted_by: Some(submitted_by),
         });
-        let running = service::start_with_p3(&config, svc, Some(p3))
-            .await
-            .unwrap();
+        let running = mstore::server::start(&config, vec![svc, p3]).await.unwrap();
         let p7 = running.local_addrs()[0];
         Fixture {
             _dir: dir,
