@@ -125,12 +125,27 @@ impl Fixture {
     }
 
     async fn start_with(mta: &str, context: u8, wait: &str, outbox: bool) -> Fixture {
+        Fixture::start_edited(mta, context, wait, |t| {
+            if outbox {
+                t
+            } else {
+                t.replace("outbox = true", "outbox = false")
+            }
+        })
+        .await
+    }
+
+    /// Like [`Fixture::start`], with `edit` applied to the configuration text.
+    async fn start_edited(
+        mta: &str,
+        context: u8,
+        wait: &str,
+        edit: impl FnOnce(String) -> String,
+    ) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let path = write_config(dir.path(), "127.0.0.1:0", mta, context, wait);
-        if !outbox {
-            let t = std::fs::read_to_string(&path).unwrap();
-            std::fs::write(&path, t.replace("outbox = true", "outbox = false")).unwrap();
-        }
+        let t = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, edit(t)).unwrap();
         let config = Config::load(&path).unwrap();
         let store = Arc::new(Store::open(&config.data_dir).unwrap());
         let directory = mstore::directory::from_config(&config).unwrap();
@@ -449,6 +464,92 @@ async fn mta_down_is_remote_bind_error_within_the_wait_and_nothing_is_lost() {
     c.release().await.unwrap();
     fx.running.shutdown().await;
     stop.trigger();
+}
+
+#[tokio::test]
+async fn an_mta_that_stops_answering_is_remote_bind_error_within_answer_timeout_and_rebound() {
+    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    let fx = Fixture::start_edited(&sink_addr.to_string(), 94, "5s", |t| {
+        t.replace("outbox = true", "outbox = true\nanswer-timeout = \"1s\"")
+    })
+    .await;
+    fx.wait_up().await;
+    let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
+    c.submit_message(&message("answered", 20)).await.unwrap();
+    assert_eq!(sink.binds(), 1);
+
+    // The MTA hangs with the association up: the UA hears within answer-timeout, not the
+    // 2-minute operation timeout, and nothing is kept for it.
+    sink.stop_answering(true);
+    let t = Instant::now();
+    let e = c
+        .submit_message(&message("unanswered", 21))
+        .await
+        .unwrap_err();
+    let took = t.elapsed();
+    assert!(
+        matches!(e, ClientError::X411(c) if c == x411::err::REMOTE_BIND_ERROR),
+        "{e:?}"
+    );
+    assert!(
+        took >= Duration::from_millis(900),
+        "answered after {took:?}"
+    );
+    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+    assert_eq!(fx.outbox(ALICE), 1);
+
+    // The store dropped that association and bound again.
+    for _ in 0..200 {
+        if sink.binds() >= 2 && fx.link.is_up() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(sink.binds(), 2, "the store bound a second time");
+    assert!(fx.link.is_up());
+
+    // The MTA answers again: submissions go through on the new association.
+    sink.stop_answering(false);
+    let r = c.submit_message(&message("after", 22)).await.unwrap();
+    assert_eq!(r.created_entry, Some(2), "the unanswered one kept nothing");
+    assert_eq!(sink.count(), 2, "the held submission was never counted");
+    let last: MessageSubmissionArgument =
+        x411::decode(&sink.received().pop().unwrap().argument).unwrap();
+    let (a, _) = mstore::content::extract(None, &last.content, mstore::content::ContentKind::Auto);
+    assert_eq!(a.subject.as_deref(), Some("after"));
+    c.release().await.unwrap();
+    fx.running.shutdown().await;
+    stop.trigger();
+}
+
+#[test]
+fn answer_timeout_defaults_to_60s_and_must_be_positive() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), "127.0.0.1:0", "127.0.0.1:1", 88, "5s");
+    let c = Config::load(&path).unwrap();
+    let s = c.submission.as_ref().unwrap();
+    assert_eq!(s.answer_timeout, Duration::from_secs(60));
+    assert_eq!(
+        s.answer_timeout,
+        mstore::config::DEFAULT_SUBMISSION_ANSWER_TIMEOUT
+    );
+    let t = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        t.replace("wait = \"5s\"", "wait = \"5s\"\nanswer-timeout = \"90s\""),
+    )
+    .unwrap();
+    let c = Config::load(&path).unwrap();
+    assert_eq!(
+        c.submission.unwrap().answer_timeout,
+        Duration::from_secs(90)
+    );
+    let t = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, t.replace("\"90s\"", "\"0s\"")).unwrap();
+    let e = Config::load(&path).unwrap_err().to_string();
+    assert!(e.contains("answer-timeout"), "{e}");
 }
 
 #[tokio::test]

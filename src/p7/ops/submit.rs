@@ -134,6 +134,17 @@ fn link_error(s: &Session, sub: &Submitter, what: &str, e: SubmitError) -> Answe
             tracing::warn!(user = %s.uaname, mta = %sub.link.mta(), "{what}: the MTA rejected it (invoke problem {p})");
             Answer::Reject(p)
         }
+        // The association was up but the MTA went silent. remote-bind-error is the error
+        // X.413 gives the MS for "the MTS could not be used for this request": it is in the
+        // ERRORS of ms-message-submission and ms-probe-submission in both editions (and of
+        // the 1988 X.411 message-submission a 1988 UA invokes), so every UA knows it.
+        // service-error (unavailable) is a 1994 addition that reports the MS's own state,
+        // which is fine here; and no X.411 error says "no answer". The UA may submit again:
+        // whether the MTA took the first copy is unknown.
+        e @ SubmitError::NoAnswer { .. } => {
+            tracing::warn!(user = %s.uaname, mta = %sub.link.mta(), "{what}: remote-bind-error: {e}");
+            Answer::Error(err::REMOTE_BIND_ERROR, None)
+        }
         e => {
             tracing::warn!(user = %s.uaname, mta = %sub.link.mta(), "{what}: remote-bind-error: {e}");
             Answer::Error(err::REMOTE_BIND_ERROR, None)
