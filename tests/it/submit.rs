@@ -207,8 +207,12 @@ impl Fixture {
 }
 
 fn message(subject: &str, serial: u64) -> MessageSubmissionArgument {
+    message_from(ALICE, subject, serial)
+}
+
+fn message_from(originator: &str, subject: &str, serial: u64) -> MessageSubmissionArgument {
     compose(&Compose {
-        originator: addr(ALICE),
+        originator: addr(originator),
         to: vec![addr(BOB), addr(FAR)],
         subject: subject.into(),
         text: "Runway 27R closed until 1400.\r\n".into(),
@@ -550,6 +554,126 @@ fn answer_timeout_defaults_to_60s_and_must_be_positive() {
     std::fs::write(&path, t.replace("\"90s\"", "\"0s\"")).unwrap();
     let e = Config::load(&path).unwrap_err().to_string();
     assert!(e.contains("answer-timeout"), "{e}");
+}
+
+/// Replaces `user`'s entry in the fixture's embedded directory by one with `outbox`.
+fn set_user_outbox(fx: &Fixture, user: &str, pw: &[u8], outbox: Option<bool>) {
+    let d = EmbeddedDirectory::open(fx._dir.path().join("directory.toml")).unwrap();
+    d.remove_user(&addr(user)).unwrap();
+    let mut u = NewUser::new(addr(user));
+    u.outbox = outbox;
+    d.add_users(&[u], pw).unwrap();
+}
+
+#[tokio::test]
+async fn a_users_directory_entry_overrides_the_configured_outbox() {
+    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    // The store keeps copies; Bob's entry says not to, Alice's says nothing.
+    let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
+    set_user_outbox(&fx, BOB, b"pw-b", Some(false));
+    let bob = fx.client(BOB, b"pw-b", Edition::V94).await;
+    let r = bob
+        .submit_message(&message_from(BOB, "no copy for bob", 30))
+        .await
+        .unwrap();
+    assert_eq!(r.created_entry, None);
+    let alice = fx.client(ALICE, b"pw-a", Edition::V94).await;
+    let r = alice
+        .submit_message(&message("a copy for alice", 31))
+        .await
+        .unwrap();
+    assert_eq!(r.created_entry, Some(1));
+    assert_eq!(sink.count(), 2, "both reached the MTA");
+    assert_eq!((fx.outbox(ALICE), fx.outbox(BOB)), (1, 0));
+    bob.release().await.unwrap();
+    alice.release().await.unwrap();
+    fx.running.shutdown().await;
+
+    // The store keeps none; Alice's entry asks for copies, Bob's says nothing.
+    let fx = Fixture::start_with(&sink_addr.to_string(), 88, "5s", false).await;
+    set_user_outbox(&fx, ALICE, b"pw-a", Some(true));
+    let alice = fx.client(ALICE, b"pw-a", Edition::V88).await;
+    alice.submit_message(&message("kept", 32)).await.unwrap();
+    let bob = fx.client(BOB, b"pw-b", Edition::V88).await;
+    bob.submit_message(&message_from(BOB, "not kept", 33))
+        .await
+        .unwrap();
+    assert_eq!(sink.count(), 4);
+    assert_eq!((fx.outbox(ALICE), fx.outbox(BOB)), (1, 0));
+    alice.release().await.unwrap();
+    bob.release().await.unwrap();
+    fx.running.shutdown().await;
+    stop.trigger();
+}
+
+#[test]
+fn mstorectl_user_add_outbox_is_kept_in_the_directory_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), "127.0.0.1:0", "127.0.0.1:1", 88, "5s");
+    let pw = dir.path().join("carol-password");
+    std::fs::write(&pw, "pw-c\n").unwrap();
+    const CAROL: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=LFPGZPZX";
+    const DAVE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=LFPGZPZY";
+    let (c, p) = (cfg.to_str().unwrap(), pw.to_str().unwrap());
+    let add = |a: &str, extra: &[&str]| {
+        let mut args = vec![
+            "user",
+            "add",
+            "--config",
+            c,
+            "--or-address",
+            a,
+            "--password-file",
+            p,
+        ];
+        args.extend_from_slice(extra);
+        crate::common::cli::mstorectl(&args)
+    };
+    let out = add(CAROL, &["--outbox", "false"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = add(DAVE, &["--outbox", "maybe"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a value that is no boolean is refused"
+    );
+    let out = add(DAVE, &["--outbox", "true"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d = EmbeddedDirectory::open(dir.path().join("directory.toml")).unwrap();
+    use mstore::directory::Directory;
+    let outbox = |a: &str| d.find_user(&addr(a)).unwrap().unwrap().outbox;
+    assert_eq!(outbox(CAROL), Some(false));
+    assert_eq!(outbox(DAVE), Some(true));
+    assert_eq!(outbox(ALICE), None);
+    assert_eq!(
+        d.authenticate_user(Some(&addr(CAROL)), None, b"pw-c")
+            .unwrap()
+            .outbox,
+        Some(false),
+        "the bound user carries it"
+    );
+    let out = crate::common::cli::mstorectl(&["user", "list", "--config", c, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let of = |a: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["or-address"] == a)
+            .map(|u| u.get("outbox").cloned())
+            .unwrap()
+    };
+    assert_eq!(of(CAROL), Some(serde_json::Value::Bool(false)));
+    assert_eq!(of(ALICE), None);
 }
 
 #[tokio::test]

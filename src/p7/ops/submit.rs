@@ -200,10 +200,11 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
             Err(_) => return Answer::Reject(rose::problem::MISTYPED_ARGUMENT),
         },
     };
-    // submission-options object-entry-class (1994) overrides the store's outbox setting for
-    // this message; the store keeps submitted messages in the submission class only.
+    // submission-options object-entry-class (1994) overrides, for this message, the user's
+    // directory entry (`outbox` / mstoreOutbox), which overrides the store's `[submission]
+    // outbox`; the store keeps submitted messages in the submission class only.
     let keep = match object_class {
-        None => sub.outbox,
+        None => s.user.outbox.unwrap_or(sub.outbox),
         Some(c) if c == x::EntryClass::SUBMISSION => true,
         Some(c) => {
             let mut problem = rasn::types::BitString::repeat(false, 3);
