@@ -22,7 +22,8 @@ use mstore::bench::mta_sink;
 use mstore::config::Config;
 use mstore::content::builder::{Flavor, MessageBuilder};
 use mstore::content::envelope::{
-    SubmittedMessageRecord, from_submission_record, mts_identifier_text, to_submission_record,
+    SubmittedMessageRecord, SubmittedProbeRecord, from_probe_record, from_submission_record,
+    mts_identifier_text, to_probe_record, to_submission_record,
 };
 use mstore::directory::{EmbeddedDirectory, NewUser};
 use mstore::p3::ReportRouter;
@@ -404,8 +405,124 @@ async fn probe_and_cancel_are_passed_through() {
         );
         c.release().await.unwrap();
     }
-    // Probes are not kept in the outbox.
+    // With the outbox on, each probe is kept as a submitted-probe entry.
+    assert_eq!(fx.outbox(ALICE), 2);
+    fx.running.shutdown().await;
+    stop.trigger();
+}
+
+fn probe_of(m: &MessageSubmissionArgument) -> ProbeSubmissionArgument {
+    ProbeSubmissionArgument {
+        originator_name: m.envelope.originator_name.clone(),
+        original_encoded_information_types: None,
+        content_type: m.envelope.content_type.clone(),
+        content_identifier: Some(x411::ContentIdentifier::from_bytes(b"PROBE-1").unwrap()),
+        content_length: Some(m.content.len() as u32),
+        per_message_indicators: None,
+        extensions: None,
+        per_recipient_fields: m.envelope.per_recipient_fields.clone(),
+    }
+}
+
+fn entry_class_option(c: x::EntryClass) -> Option<x::MSSubmissionOptions> {
+    Some(x::MSSubmissionOptions {
+        object_entry_class: Some(c),
+        disable_auto_modify: None,
+        add_message_group_names: None,
+        ms_submission_extensions: None,
+    })
+}
+
+/// ms-probe-submission over a 1994 association, with `options`; the whole MS result.
+async fn ms_probe(
+    c: &P7Client,
+    probe: &ProbeSubmissionArgument,
+    options: Option<x::MSSubmissionOptions>,
+) -> Result<x::MSProbeSubmissionResult, ClientError> {
+    let arg = x::MSProbeSubmissionArgument {
+        probe: probe.clone(),
+        submission_options: options,
+    };
+    let r = c
+        .invoke_raw(
+            Operation::MsProbeSubmission,
+            Bytes::from(x::encode(&arg).unwrap()),
+        )
+        .await?
+        .unwrap();
+    Ok(x::decode(&r).unwrap())
+}
+
+#[tokio::test]
+async fn submitted_probes_are_kept_in_the_submission_class_and_listed_over_p7() {
+    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
+    let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
+    // A message first, so the probe's entry is not the only one.
+    c.submit_message(&message("before the probe", 40))
+        .await
+        .unwrap();
+    let probe = probe_of(&message("probed", 41));
+    let r = ms_probe(&c, &probe, None).await.unwrap();
+    let created = r.ms_probe_result.as_ref().and_then(|m| m.created_entry);
+    assert_eq!(created, Some(2), "created-entry names the probe's entry");
+    let got = sink.received().pop().unwrap();
+    assert_eq!(got.operation, Operation::ProbeSubmission);
+    assert_eq!(
+        Some(&r.result.message_submission_identifier),
+        got.identifier.as_ref()
+    );
+    let id_text = mts_identifier_text(&r.result.message_submission_identifier);
+
+    let mut l = x::ListArgument::new(x::Selector::default());
+    l.entry_class = Some(x::EntryClass::SUBMISSION);
+    let listed = c.list(&l).await.unwrap().requested.unwrap_or_default();
+    assert_eq!(listed.len(), 2);
+    let entry = listed.iter().find(|e| e.sequence_number == 2).unwrap();
+    assert_eq!(
+        attr_text(entry, oids::ID_ATT_ENTRY_TYPE).as_deref(),
+        Some("4"),
+        "submitted-probe: {entry:?}"
+    );
+    assert_eq!(
+        attr_text(entry, oids::ID_ATT_MESSAGE_IDENTIFIER).as_deref(),
+        Some(id_text.as_str()),
+        "the entry carries the probe-submission-identifier: {entry:?}"
+    );
+    let first = listed.iter().find(|e| e.sequence_number == 1).unwrap();
+    assert_eq!(
+        attr_text(first, oids::ID_ATT_ENTRY_TYPE).as_deref(),
+        Some("3")
+    );
+
+    // submission-options object-entry-class: delivery is refused with entry-class-error,
+    // and nothing reaches the MTA.
+    let before = sink.count();
+    let e = ms_probe(&c, &probe, entry_class_option(x::EntryClass::DELIVERY))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ClientError::Operation(x::P7Error::EntryClass(_))),
+        "{e:?}"
+    );
+    assert_eq!(sink.count(), before);
+    c.release().await.unwrap();
+    fx.running.shutdown().await;
+
+    // Outbox off: a probe keeps nothing unless the UA asks for the submission class.
+    let fx = Fixture::start_with(&sink_addr.to_string(), 94, "5s", false).await;
+    let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
+    let r = ms_probe(&c, &probe, None).await.unwrap();
+    assert_eq!(r.ms_probe_result, None);
     assert_eq!(fx.outbox(ALICE), 0);
+    let r = ms_probe(&c, &probe, entry_class_option(x::EntryClass::SUBMISSION))
+        .await
+        .unwrap();
+    assert_eq!(r.ms_probe_result.and_then(|m| m.created_entry), Some(1));
+    assert_eq!(fx.outbox(ALICE), 1);
+    c.release().await.unwrap();
     fx.running.shutdown().await;
     stop.trigger();
 }
@@ -1075,6 +1192,30 @@ proptest! {
     #[test]
     fn outbox_record_decoder_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
         let _ = from_submission_record(&bytes);
+        let _ = from_probe_record(&bytes);
+    }
+
+    #[test]
+    fn probe_record_round_trips(
+        r in arb_record(),
+        length in proptest::option::of(0u32..1_000_000),
+    ) {
+        let mut probe = probe_of(&MessageSubmissionArgument {
+            envelope: r.envelope.clone(),
+            content: Default::default(),
+        });
+        probe.content_length = length;
+        probe.content_identifier = r.envelope.content_identifier.clone();
+        let rec = SubmittedProbeRecord { probe, result: r.result.clone() };
+        let bytes = to_probe_record(&rec).unwrap();
+        prop_assert_eq!(from_probe_record(&bytes).unwrap(), rec.clone());
+        let env = mstore::content::DeliveryEnvelope::from(&rec);
+        prop_assert_eq!(env.entry_type, mstore::content::EntryType::SubmittedProbe);
+        prop_assert_eq!(
+            env.message_delivery_identifier,
+            Some(mts_identifier_text(&rec.result.message_submission_identifier))
+        );
+        prop_assert_eq!(env.other_recipient_names.len(), rec.probe.per_recipient_fields.len());
     }
 }
 
