@@ -4,7 +4,8 @@
 //! [`address`] (X.411 §18 O/R names) → [`asn1`] (rasn types of X.411, X.420, STANAG 4406)
 //! → [`content`] (attribute extraction, AMHS header, message builder) → [`store`]
 //! (write-once files, index) ; [`osi`] (pure OSI upper-layer codecs); [`config`],
-//! [`directory`] (who may bind) and [`logging`]; [`ctl`] (what `mstorectl` runs).
+//! [`directory`] (who may bind) and [`logging`]; [`ctl`] (what `mstorectl` runs); [`server`]
+//! (the listener shared by [`p7`] and [`p3`]).
 #![deny(clippy::unwrap_used)]
 
 pub mod address;
@@ -20,4 +21,5 @@ pub mod logging;
 pub mod osi;
 pub mod p3;
 pub mod p7;
+pub mod server;
 pub mod store;

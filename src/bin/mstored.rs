@@ -1,5 +1,6 @@
 //! mstored: the message store server (X.413 MS over X.419 P7). Thin main: options,
-//! configuration, logging, store, directory; the service lives in `mstore::p7::service`.
+//! configuration, logging, store, directory; the services live in `mstore::p7::service` and
+//! `mstore::p3`, their shared listener in `mstore::server`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -119,7 +120,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         });
         task
     });
-    let running = service::start_with_p3(&config, svc.clone(), Some(p3)).await?;
+    let running = mstore::server::start(&config, vec![svc.clone(), p3]).await?;
     for a in running.local_addrs() {
         tracing::info!(address = %a, "listening (P7 and, where configured, P3)");
     }

@@ -338,10 +338,18 @@ pub struct Submission {
     /// `wait`: how long a submission waits for the MTA association before the UA gets
     /// remote-bind-error.
     pub wait: Duration,
+    /// `answer-timeout`: how long a submission passed to the MTA waits for its answer on a
+    /// live association before the UA gets remote-bind-error and the association is dropped
+    /// and bound again.
+    pub answer_timeout: Duration,
 }
 
 /// Default `[submission] wait`.
 pub const DEFAULT_SUBMISSION_WAIT: Duration = Duration::from_secs(10);
+
+/// Default `[submission] answer-timeout`: shorter than the operation timeout (2 min) a UA
+/// would otherwise wait, long enough for an MTA that checks recipients in a directory.
+pub const DEFAULT_SUBMISSION_ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Which directory answers "who may bind" (`[directory]`).
 #[derive(Debug, Clone)]
@@ -573,6 +581,8 @@ struct RawSubmission {
     outbox: bool,
     #[serde(default, deserialize_with = "opt_duration")]
     wait: Option<Duration>,
+    #[serde(default, deserialize_with = "opt_duration")]
+    answer_timeout: Option<Duration>,
 }
 
 fn default_submission_context() -> u8 {
@@ -893,6 +903,12 @@ impl Resolver<'_> {
         if wait.is_zero() {
             return Err(self.field("submission.wait", "must be more than 0"));
         }
+        let answer_timeout = s
+            .answer_timeout
+            .unwrap_or(DEFAULT_SUBMISSION_ANSWER_TIMEOUT);
+        if answer_timeout.is_zero() {
+            return Err(self.field("submission.answer-timeout", "must be more than 0"));
+        }
         Ok(Submission {
             mta: s.mta,
             mta_tsel: s.mta_tsel,
@@ -901,6 +917,7 @@ impl Resolver<'_> {
             password: self.secret("submission.password-file", &s.password_file)?,
             outbox: s.outbox,
             wait,
+            answer_timeout,
         })
     }
 

@@ -177,6 +177,8 @@ pub enum EntryType {
     ReturnedContent = 2,
     /// submitted-message (3, 1994)
     SubmittedMessage = 3,
+    /// submitted-probe (4, 1994)
+    SubmittedProbe = 4,
 }
 
 impl EntryType {
@@ -187,6 +189,7 @@ impl EntryType {
             EntryType::DeliveredReport => "delivered-report",
             EntryType::ReturnedContent => "returned-content",
             EntryType::SubmittedMessage => "submitted-message",
+            EntryType::SubmittedProbe => "submitted-probe",
         }
     }
 }

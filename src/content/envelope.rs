@@ -210,7 +210,7 @@ pub fn to_delivery_ber(env: &DeliveryEnvelope, gdi: [&str; 3], content: &[u8]) -
     rasn::ber::encode(&to_delivery_argument(env, gdi, content)).unwrap_or_default()
 }
 
-pub use record::SubmittedMessageRecord;
+pub use record::{SubmittedMessageRecord, SubmittedProbeRecord};
 
 mod record {
     //! The derive needs rasn's prelude, kept out of the module's namespace.
@@ -229,6 +229,58 @@ mod record {
         /// The MTA's MessageSubmissionResult.
         pub result: crate::asn1::x411::MessageSubmissionResult,
     }
+
+    /// How the store keeps a submitted probe in its submission-class file (X.413 entry-type
+    /// submitted-probe; the file has no content): the probe the UA gave and the MTA's result,
+    /// whose probe-submission-identifier becomes the entry's message-identifier like a
+    /// submitted message's. Store-internal, told from [`SubmittedMessageRecord`] by the file's
+    /// entry type: `SubmittedProbeRecord ::= SEQUENCE { probe ProbeSubmissionArgument,
+    /// result ProbeSubmissionResult }`.
+    #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq)]
+    pub struct SubmittedProbeRecord {
+        /// The ProbeSubmissionArgument as submitted.
+        pub probe: crate::asn1::x411::ProbeSubmissionArgument,
+        /// The MTA's ProbeSubmissionResult.
+        pub result: crate::asn1::x411::ProbeSubmissionResult,
+    }
+}
+
+impl From<&SubmittedProbeRecord> for DeliveryEnvelope {
+    fn from(r: &SubmittedProbeRecord) -> Self {
+        let p = &r.probe;
+        DeliveryEnvelope {
+            entry_type: EntryType::SubmittedProbe,
+            message_delivery_identifier: Some(mts_identifier_text(
+                &r.result.message_submission_identifier,
+            )),
+            message_delivery_time: None,
+            content_type: Some(content_type_id(&p.content_type)),
+            originator_name: Some(p.originator_name.clone()),
+            this_recipient_name: None,
+            other_recipient_names: p
+                .per_recipient_fields
+                .iter()
+                .map(|f| f.recipient_name.clone())
+                .collect(),
+            priority: None,
+            message_submission_time: Some(utc(&r.result.message_submission_time)),
+            content_identifier: p.content_identifier.as_ref().map(|c| latin1(c.as_bytes())),
+            subject_submission_identifier: None,
+            message_security_label: security_label(&p.extensions),
+        }
+    }
+}
+
+/// Encodes a submitted probe's envelope record.
+pub fn to_probe_record(r: &SubmittedProbeRecord) -> Result<Vec<u8>, EnvelopeError> {
+    rasn::ber::encode(r).map_err(|e| EnvelopeError::Type(e.to_string().replace('\n', " ")))
+}
+
+/// Decodes a submitted probe's envelope record.
+pub fn from_probe_record(buf: &[u8]) -> Result<SubmittedProbeRecord, EnvelopeError> {
+    ber::validate(buf).map_err(EnvelopeError::Ber)?;
+    x411::decode::<SubmittedProbeRecord>(buf)
+        .map_err(|e| EnvelopeError::Type(e.to_string().replace('\n', " ")))
 }
 
 impl From<&SubmittedMessageRecord> for DeliveryEnvelope {

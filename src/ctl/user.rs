@@ -56,6 +56,10 @@ struct AddArgs {
     /// The user's directory name (only with --or-address).
     #[arg(long, value_name = "DN", requires = "or_address")]
     dn: Option<String>,
+    /// Keep (true) or not (false) the users' submitted messages in their submission class,
+    /// whatever `[submission] outbox` says; absent: the configuration decides.
+    #[arg(long, value_name = "true|false", action = clap::ArgAction::Set)]
+    outbox: Option<bool>,
 }
 
 #[derive(Debug, Args)]
@@ -133,7 +137,7 @@ fn init_logging() {
 
 fn add(a: AddArgs) -> CtlResult {
     // Read and check every input before touching the directory.
-    let users = match (&a.or_address, &a.from_file) {
+    let mut users = match (&a.or_address, &a.from_file) {
         (Some(addr), _) => {
             let mut u = NewUser::new(parse_address(addr)?);
             u.dn = a.dn.clone();
@@ -142,6 +146,9 @@ fn add(a: AddArgs) -> CtlResult {
         (None, Some(f)) => read_address_file(f)?,
         (None, None) => return Err(CtlError::Input("give --or-address or --from-file".into())),
     };
+    for u in &mut users {
+        u.outbox = a.outbox;
+    }
     let password = read_password(&a.password_file)?;
     let dir = open_directory(&a.config.config, true)?;
     dir.add_users(&users, password.expose())

@@ -52,6 +52,9 @@ pub struct NewUser {
     pub dn: Option<String>,
     /// Optional mailbox id.
     pub mailbox: Option<String>,
+    /// Keep submitted messages in the submission class (overrides `[submission] outbox`);
+    /// `None`: the configuration decides.
+    pub outbox: Option<bool>,
 }
 
 impl NewUser {
@@ -61,6 +64,7 @@ impl NewUser {
             or_address,
             dn: None,
             mailbox: None,
+            outbox: None,
         }
     }
 }
@@ -152,6 +156,8 @@ struct UserRow {
     mailbox: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     store: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outbox: Option<bool>,
     password_hash: String,
 }
 
@@ -203,6 +209,7 @@ impl Entries {
                 dn: row.dn,
                 mailbox: row.mailbox,
                 store: row.store,
+                outbox: row.outbox,
             };
             entries
                 .push_user(UserEntry {
@@ -278,6 +285,7 @@ impl Entries {
                     dn: u.user.dn.clone(),
                     mailbox: u.user.mailbox.clone(),
                     store: u.user.store.clone(),
+                    outbox: u.user.outbox,
                     password_hash: u.hash.clone(),
                 })
                 .collect(),
@@ -500,6 +508,7 @@ impl EmbeddedDirectory {
                     dn: u.dn.clone(),
                     mailbox: u.mailbox.clone(),
                     store: None,
+                    outbox: u.outbox,
                 },
                 hash,
             });
@@ -693,17 +702,20 @@ mod tests {
         H.get_or_init(|| password::hash_password(b"pw").unwrap())
     }
 
-    fn user_strategy() -> impl Strategy<Value = (String, Option<String>, Option<String>)> {
+    fn user_strategy()
+    -> impl Strategy<Value = (String, Option<String>, Option<String>, Option<bool>)> {
         (
             "[A-Z]{4}[A-Z]{3}[A-Z]",
             proptest::option::of("cn=[a-z]{1,8},o=[a-z \"\\\\]{1,8}"),
             proptest::option::of("[a-z0-9-]{1,12}"),
+            proptest::option::of(any::<bool>()),
         )
-            .prop_map(|(aftn, dn, mailbox)| {
+            .prop_map(|(aftn, dn, mailbox, outbox)| {
                 (
                     format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1={aftn}"),
                     dn,
                     mailbox,
+                    outbox,
                 )
             })
     }
@@ -716,8 +728,8 @@ mod tests {
             header in "(# [ -~]{0,40}\n){0,3}",
         ) {
             let mut e = Entries { header, ..Entries::default() };
-            for (a, dn, mailbox) in &users {
-                let user = User { or_address: a.parse().unwrap(), dn: dn.clone(), mailbox: mailbox.clone(), store: None };
+            for (a, dn, mailbox, outbox) in &users {
+                let user = User { or_address: a.parse().unwrap(), dn: dn.clone(), mailbox: mailbox.clone(), store: None, outbox: *outbox };
                 let _ = e.push_user(UserEntry { user, hash: hash().to_owned() });
             }
             for m in &mtas {

@@ -67,6 +67,11 @@ const MTA_CLASSES: &str = "(|(objectClass=applicationProcess)(objectClass=applic
 /// `schema/mstore.schema`: the store entry's settings.
 const ATTR_SINGLE_P7_BIND: &str = "mstoreSingleP7Bind";
 const ATTR_MAX_ASSOCIATIONS_PER_USER: &str = "mstoreMaxAssociationsPerUser";
+/// `schema/mstore.schema`: a user entry's outbox choice (overrides `[submission] outbox`).
+const ATTR_OUTBOX: &str = "mstoreOutbox";
+
+/// A user entry found by address: DN, the address value that matched, `mstoreOutbox`.
+type Found = (String, ORAddress, Option<bool>);
 
 /// Users and MTAs in an LDAP directory. Cheap to share (`Arc`); all methods take `&self` and
 /// block, each LDAP step (connect, bind, search, …) bounded by the configured timeout.
@@ -115,6 +120,20 @@ impl Entry {
                     .is_some_and(|t| t.eq_ignore_ascii_case(want))
             })
             .flat_map(|(_, vals)| vals.iter().map(Vec::as_slice))
+    }
+
+    /// The entry's `mstoreOutbox` (RFC 4517 §3.3.3 Boolean, "TRUE" / "FALSE"); absent or
+    /// unreadable (logged): `None`, the configuration decides.
+    fn outbox(&self) -> Option<bool> {
+        let v = self.values(ATTR_OUTBOX).next()?;
+        match std::str::from_utf8(v).map(str::trim) {
+            Ok(t) if t.eq_ignore_ascii_case("TRUE") => Some(true),
+            Ok(t) if t.eq_ignore_ascii_case("FALSE") => Some(false),
+            _ => {
+                tracing::warn!(dn = %self.dn, attribute = ATTR_OUTBOX, "not TRUE or FALSE; ignored");
+                None
+            }
+        }
     }
 
     /// The O/R addresses the entry holds in `attribute`; values that do not parse are
@@ -620,27 +639,28 @@ impl LdapDirectory {
         }
     }
 
-    /// The entry holding O/R address `a` (canonical match), with the value that matched.
-    fn find_address(&self, a: &ORAddress) -> Result<Option<(String, ORAddress)>, DirectoryError> {
+    /// The entry holding O/R address `a` (canonical match): its DN, the value that matched
+    /// and its outbox choice.
+    fn find_address(&self, a: &ORAddress) -> Result<Option<Found>, DirectoryError> {
         let filter = address_filter(&self.attribute, a);
         let (entries, res) = self
             .search(
                 &self.base,
                 Scope::Subtree,
                 &filter,
-                &[&self.attribute],
+                &[&self.attribute, ATTR_OUTBOX],
                 MAX_CANDIDATES,
             )?
             .map_err(|r| self.unavailable(&format!("search under {}", self.base), &rc_text(&r)))?;
         let key = a.canonical();
-        let mut found: Vec<(String, ORAddress)> = Vec::new();
+        let mut found: Vec<Found> = Vec::new();
         for e in &entries {
             if let Some(v) = e
                 .addresses(&self.attribute)
                 .into_iter()
                 .find(|v| v.canonical() == key)
             {
-                found.push((e.dn.clone(), v));
+                found.push((e.dn.clone(), v, e.outbox()));
             }
         }
         if res.rc == RC_SIZE_LIMIT_EXCEEDED && found.is_empty() {
@@ -650,7 +670,7 @@ impl LdapDirectory {
             0 => Ok(None),
             1 => Ok(found.pop()),
             _ => {
-                let dns: Vec<&str> = found.iter().map(|(dn, _)| dn.as_str()).collect();
+                let dns: Vec<&str> = found.iter().map(|(dn, ..)| dn.as_str()).collect();
                 Err(self.unavailable(
                     &format!("lookup of {a}"),
                     &format!(
@@ -698,7 +718,7 @@ impl LdapDirectory {
             Some(dn) => Ok(dn.clone()),
             None => self
                 .find_address(&user.or_address)?
-                .map(|(dn, _)| dn)
+                .map(|(dn, ..)| dn)
                 .ok_or_else(|| DirectoryError::UnknownUser(user.or_address.to_string())),
         }
     }
@@ -835,12 +855,15 @@ impl Directory for LdapDirectory {
     }
 
     fn find_user(&self, address: &ORAddress) -> Result<Option<User>, DirectoryError> {
-        Ok(self.find_address(address)?.map(|(dn, or_address)| User {
-            or_address,
-            dn: Some(dn),
-            mailbox: None,
-            store: None,
-        }))
+        Ok(self
+            .find_address(address)?
+            .map(|(dn, or_address, outbox)| User {
+                or_address,
+                dn: Some(dn),
+                mailbox: None,
+                store: None,
+                outbox,
+            }))
     }
 
     fn find_user_by_dn(&self, dn: &str) -> Result<Option<User>, DirectoryError> {
@@ -849,7 +872,13 @@ impl Directory for LdapDirectory {
         if !is_under(dn, &self.base) {
             return Ok(None);
         }
-        let answer = self.search(dn, Scope::Base, "(objectClass=*)", &[&self.attribute], 1)?;
+        let answer = self.search(
+            dn,
+            Scope::Base,
+            "(objectClass=*)",
+            &[&self.attribute, ATTR_OUTBOX],
+            1,
+        )?;
         let entries = match answer {
             Ok((entries, _)) => entries,
             Err(r) if matches!(r.rc, RC_NO_SUCH_OBJECT | RC_INVALID_DN_SYNTAX) => return Ok(None),
@@ -857,11 +886,13 @@ impl Directory for LdapDirectory {
         };
         Ok(entries.into_iter().next().and_then(|e| {
             let or_address = e.addresses(&self.attribute).into_iter().next()?;
+            let outbox = e.outbox();
             Some(User {
                 or_address,
                 dn: Some(e.dn),
                 mailbox: None,
                 store: None,
+                outbox,
             })
         }))
     }
@@ -869,7 +900,7 @@ impl Directory for LdapDirectory {
     fn list_users(&self) -> Result<Vec<User>, DirectoryError> {
         let filter = format!("({}=*)", escape(&self.attribute));
         let entries = self
-            .search_all(&self.base, &filter, &[&self.attribute])?
+            .search_all(&self.base, &filter, &[&self.attribute, ATTR_OUTBOX])?
             .map_err(|r| self.unavailable(&format!("search under {}", self.base), &rc_text(&r)))?;
         Ok(entries
             .into_iter()
@@ -878,11 +909,13 @@ impl Directory for LdapDirectory {
                     tracing::warn!(dn = %e.dn, attribute = %self.attribute, "LDAP entry has no readable O/R address; skipped");
                     return None;
                 };
+                let outbox = e.outbox();
                 Some(User {
                     or_address,
                     dn: Some(e.dn),
                     mailbox: None,
                     store: None,
+                    outbox,
                 })
             })
             .collect())

@@ -36,6 +36,10 @@ pub struct User {
     /// The store holding the mailbox (its name or DN) when mailboxes are partitioned across
     /// stores (DESIGN.md §8); `None`: this store.
     pub store: Option<String>,
+    /// Whether the user's submitted messages are kept in their submission class, overriding
+    /// `[submission] outbox` (embedded: `outbox`; LDAP: `mstoreOutbox`); `None`: the
+    /// configuration's.
+    pub outbox: Option<bool>,
 }
 
 impl User {
@@ -46,6 +50,7 @@ impl User {
             dn: None,
             mailbox: None,
             store: None,
+            outbox: None,
         }
     }
 
@@ -57,6 +62,7 @@ impl User {
             dn: self.dn.clone(),
             mailbox: self.mailbox.clone(),
             store: self.store.clone(),
+            outbox: self.outbox,
         }
     }
 }
@@ -78,6 +84,9 @@ pub struct UserRecord {
     /// Store holding the mailbox.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub store: Option<String>,
+    /// Outbox choice overriding the configuration's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<bool>,
 }
 
 /// An MTA allowed to bind to the store with P3 (mts-forced-access) to deliver.

@@ -7,30 +7,26 @@
 //!
 //! # Wiring (mstored)
 //!
+//! The responder is the P3 [`crate::server::Application`]: the shared listener hands it the
+//! associations asking for mts-forced-access, and the P7 service those asking for ms-access.
+//!
 //! ```no_run
 //! # async fn run(store: std::sync::Arc<mstore::store::Store>,
 //! #     directory: std::sync::Arc<dyn mstore::directory::Directory>,
+//! #     p7: std::sync::Arc<mstore::p7::service::Service>,
 //! #     config: mstore::config::Config) -> Result<(), mstore::assoc::AssocError> {
 //! use std::sync::Arc;
-//! use mstore::assoc::{Settings, server::Server};
 //! use mstore::p3::Responder;
 //! let responder = Arc::new(
 //!     Responder::new(store, directory, config.store.clone())
 //!         .max_message_size(config.limits.max_message_size),
 //! );
-//! // A listener carrying both P7 and P3 (the default): one server, dispatch by context.
-//! let mut server = Server::from_listener(&config.listeners[0], Settings::from_config(&config)).await?;
-//! while let Some(incoming) = server.accept().await {
-//!     if incoming.info().application_context.is_p7() {
-//!         // tokio::spawn(mstore::p7::service::serve(incoming, p7_service.clone()));
-//!     } else {
-//!         tokio::spawn(responder.clone().serve(incoming));
-//!     }
-//! }
+//! let running = mstore::server::start(&config, vec![p7, responder]).await?;
+//! running.shutdown().await;
 //! # Ok(()) }
 //! ```
 //!
-//! [`run`] is that loop for a server that offers only the P3 contexts (tests, test aids).
+//! [`run`] serves a server that offers only the P3 contexts (tests, test aids).
 //!
 //! Deliveries on one association are handled concurrently (each invoke in its own blocking
 //! task), so an MTA that keeps several invokes outstanding shares group commits; results go
@@ -345,6 +341,17 @@ impl Responder {
                 drop(invoke);
             }
         }
+    }
+}
+
+/// The P3 side of the shared listener: mts-forced-access associations.
+impl crate::server::Application for Responder {
+    fn protocol(&self) -> crate::config::Protocol {
+        crate::config::Protocol::P3
+    }
+
+    fn serve(self: Arc<Self>, incoming: IncomingBind) -> crate::server::Task {
+        Box::pin(Responder::serve(self, incoming))
     }
 }
 

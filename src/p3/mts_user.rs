@@ -10,6 +10,9 @@
 //! A submission that finds no association within the configured wait is answered with
 //! [`SubmitError::Unreachable`] (the P7 side maps it to remote-bind-error) and is never sent
 //! later: the link drops queued requests whose caller has gone or whose wait has passed.
+//! A submission the MTA does not answer within `answer-timeout` on a live association is
+//! [`SubmitError::NoAnswer`]; the association is then aborted and bound again, since an MTA
+//! that stopped answering one operation is in a state the store cannot know.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -85,6 +88,16 @@ pub enum SubmitError {
     /// The link is shut down.
     #[error("submission link stopped")]
     Stopped,
+    /// The association was up but the MTA did not answer within `answer-timeout`; the message
+    /// may or may not have been taken (remote-bind-error for the UA). The association is
+    /// dropped and bound again.
+    #[error("MTA {mta} did not answer within {after:?}")]
+    NoAnswer {
+        /// The MTA.
+        mta: String,
+        /// The answer-timeout that passed.
+        after: Duration,
+    },
 }
 
 /// Where and how the store binds to its MTA.
@@ -104,6 +117,8 @@ pub struct MtsUserOptions {
     pub password: Vec<u8>,
     /// How long a submission waits for the association.
     pub wait: Duration,
+    /// How long a submission sent on the association waits for the MTA's answer.
+    pub answer_timeout: Duration,
     /// Association timeouts (the bind timeout is capped to `wait`).
     pub settings: Settings,
 }
@@ -124,6 +139,7 @@ impl MtsUserOptions {
             identity: identity.clone(),
             password: s.password.expose().to_vec(),
             wait: s.wait,
+            answer_timeout: s.answer_timeout,
             settings,
         }
     }
@@ -173,6 +189,7 @@ impl MtsUser {
         delivery: Option<Arc<Responder>>,
     ) -> (MtsUser, JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(QUEUE);
+        let (no_answer, no_answer_rx) = mpsc::unbounded_channel();
         let label: Arc<str> = Arc::from(opts.mta_label().as_str());
         let up = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let controls = Arc::new(std::sync::Mutex::new(x411::Controls::default()));
@@ -190,8 +207,9 @@ impl MtsUser {
             delivery,
             up,
             controls,
+            no_answer,
         };
-        (user, tokio::spawn(link.run(rx)))
+        (user, tokio::spawn(link.run(rx, no_answer_rx)))
     }
 
     /// The MTA as logs name it.
@@ -313,6 +331,18 @@ struct Link {
     delivery: Option<Arc<Responder>>,
     up: Arc<std::sync::atomic::AtomicBool>,
     controls: Arc<std::sync::Mutex<x411::Controls>>,
+    /// Told by a request the MTA left unanswered: the number of the association it was sent
+    /// on (see [`Link::run`]), so that one, and no later one, is dropped.
+    no_answer: mpsc::UnboundedSender<NoAnswer>,
+}
+
+/// A request left unanswered past `answer-timeout`.
+#[derive(Debug, Clone, Copy)]
+struct NoAnswer {
+    /// Which association (counted from 1 as they come up).
+    association: u64,
+    /// The operation.
+    op: Operation,
 }
 
 type Connecting = JoinHandle<Result<(Association, Bytes), ConnectError>>;
@@ -407,8 +437,14 @@ impl Link {
         *pending = kept;
     }
 
-    async fn run(self, mut rx: mpsc::Receiver<RequestBox>) {
+    async fn run(
+        self,
+        mut rx: mpsc::Receiver<RequestBox>,
+        mut no_answer: mpsc::UnboundedReceiver<NoAnswer>,
+    ) {
         let mut pending: VecDeque<RequestBox> = VecDeque::new();
+        // Numbers the associations, so a late no-answer notice cannot drop a newer one.
+        let mut association = 0u64;
         let mut backoff = BACKOFF_MIN;
         let mut last_error = String::from("not connected yet");
         let mut state = State::Connecting(self.connect());
@@ -482,9 +518,10 @@ impl Link {
                                     *self.controls.lock().unwrap_or_else(|p| p.into_inner()) =
                                         x411::Controls::default();
                                     backoff = BACKOFF_MIN;
+                                    association += 1;
                                     let handle = assoc.handle();
                                     for req in pending.drain(..) {
-                                        self.send(&handle, req);
+                                        self.send(&handle, req, association);
                                     }
                                     state = State::Up(assoc);
                                 }
@@ -508,7 +545,7 @@ impl Link {
                 State::Up(assoc) => {
                     tokio::select! {
                         r = rx.recv() => match r {
-                            Some(req) => self.send(&assoc.handle(), req),
+                            Some(req) => self.send(&assoc.handle(), req, association),
                             None => {
                                 let _ = assoc.release().await;
                                 self.up.store(false, Ordering::Relaxed);
@@ -531,19 +568,41 @@ impl Link {
                                 state = State::Down { retry_at: now + BACKOFF_MIN, last: now };
                             }
                         },
+                        Some(n) = no_answer.recv() => {
+                            if n.association != association {
+                                // About an association already gone.
+                                continue;
+                            }
+                            // Whether the MTA took the message, is still working on it or has
+                            // lost it cannot be known: nothing more is sent on this
+                            // association. Aborting it answers its other outstanding requests
+                            // (Lost), and a fresh bind gives a known state.
+                            let after = self.opts.answer_timeout;
+                            tracing::warn!(mta = %self.label, operation = ?n.op, ?after, "the MTA did not answer within answer-timeout; aborting the association and binding again");
+                            audit::unbind_to_mta(&self.label, &format!("no answer to {:?} within {after:?}", n.op));
+                            assoc.abort();
+                            self.up.store(false, Ordering::Relaxed);
+                            last_error = format!("the MTA did not answer within {after:?}");
+                            attempt_started = Instant::now();
+                            state = State::Connecting(self.connect());
+                        }
                     }
                 }
             }
         }
     }
 
-    /// Invokes one request on the association in its own task, answering its caller.
-    fn send(&self, handle: &AssociationHandle, req: RequestBox) {
+    /// Invokes one request on association number `association` in its own task, answering
+    /// its caller; past `answer-timeout` the caller gets [`SubmitError::NoAnswer`] and the
+    /// link is told to drop that association.
+    fn send(&self, handle: &AssociationHandle, req: RequestBox, association: u64) {
         if req.reply.is_closed() {
             return;
         }
         let handle = handle.clone();
         let label = self.label.clone();
+        let after = self.opts.answer_timeout;
+        let no_answer = self.no_answer.clone();
         tokio::spawn(async move {
             let Request {
                 op,
@@ -551,7 +610,16 @@ impl Link {
                 reply,
                 ..
             } = *req;
-            let out = match handle.invoke(op, Some(argument)).await {
+            let answered = tokio::time::timeout(after, handle.invoke(op, Some(argument))).await;
+            let Ok(answered) = answered else {
+                let _ = no_answer.send(NoAnswer { association, op });
+                let _ = reply.send(Err(SubmitError::NoAnswer {
+                    mta: label.to_string(),
+                    after,
+                }));
+                return;
+            };
+            let out = match answered {
                 Ok(Outcome::Result(r)) => Ok(r),
                 Ok(Outcome::Error { code, parameter }) => Err(SubmitError::Mta {
                     code: match code {

@@ -4,7 +4,8 @@
 //! every message-submission and probe-submission a fresh MTS identifier and the submission
 //! time, counts them (optionally into a count file), and keeps the last arguments it took so
 //! tests can look at the envelope and content. Tests can also invoke Message-Delivery,
-//! Report-Delivery or Submission-Control back on the store's association ([`Sink::handle`]).
+//! Report-Delivery or Submission-Control back on the store's association ([`Sink::handle`]),
+//! and make it stop answering while keeping its associations up ([`Sink::stop_answering`]).
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -60,6 +61,10 @@ pub struct Sink {
     received: Mutex<VecDeque<Received>>,
     handles: Mutex<Vec<AssociationHandle>>,
     run: String,
+    /// While set, invokes are held unanswered (an MTA hung on a live association).
+    silent: std::sync::atomic::AtomicBool,
+    /// MTS-binds accepted so far.
+    binds: AtomicU64,
 }
 
 fn printable(s: &str) -> PrintableString {
@@ -91,6 +96,8 @@ impl Sink {
             received: Mutex::new(VecDeque::new()),
             handles: Mutex::new(Vec::new()),
             run,
+            silent: std::sync::atomic::AtomicBool::new(false),
+            binds: AtomicU64::new(0),
         })
     }
 
@@ -103,6 +110,17 @@ impl Sink {
     pub fn received(&self) -> Vec<Received> {
         let r = self.received.lock().unwrap_or_else(|p| p.into_inner());
         r.iter().cloned().collect()
+    }
+
+    /// While `on`, operations the MTS user invokes get no answer and associations stay up
+    /// (what a hung MTA looks like); those held are neither counted nor kept.
+    pub fn stop_answering(&self, on: bool) {
+        self.silent.store(on, Ordering::Relaxed);
+    }
+
+    /// MTS-binds accepted so far.
+    pub fn binds(&self) -> u64 {
+        self.binds.load(Ordering::Relaxed)
     }
 
     /// The newest bound association, to invoke operations on the MTS user.
@@ -203,7 +221,10 @@ impl Sink {
         };
         tracing::info!(initiator = %who, ?context, "mta-sink: MTS user bound");
         let mut assoc = incoming.accept(self.bind_result());
+        self.binds.fetch_add(1, Ordering::Relaxed);
         let handle = assoc.handle();
+        // Invokes held unanswered while silent; dropped (rejected) when the association ends.
+        let mut held = Vec::new();
         {
             let mut h = self.handles.lock().unwrap_or_else(|p| p.into_inner());
             h.push(handle.clone());
@@ -211,6 +232,10 @@ impl Sink {
         while let Some(ev) = assoc.next_event().await {
             match ev {
                 Event::Invoke(inv) => {
+                    if self.silent.load(Ordering::Relaxed) {
+                        held.push(inv);
+                        continue;
+                    }
                     let arg = inv.argument.clone().unwrap_or_default();
                     match inv.operation {
                         Operation::MessageSubmission => {

@@ -1,15 +1,13 @@
 //! The P7 service (X.419 ms-access-88 and ms-access-94, the MS as responder): listeners from
 //! the configuration, MS-Bind answered through the directory, each invoked operation run on
-//! the store in a blocking task and answered, UNBIND audited when the association ends, and a
-//! graceful shutdown (STYLE.md: mini-redis `server.rs`).
+//! the store in a blocking task and answered, UNBIND audited when the association ends. The
+//! listeners and their accept loop are [`crate::server`]'s, shared with P3.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 use rasn::types::ObjectIdentifier;
 use tokio::sync::mpsc;
@@ -21,13 +19,14 @@ use super::{Edition, OpOutcome, Session, audit};
 use crate::asn1::oids::ID_ACT_AUTO_ALERT;
 use crate::asn1::x413 as x;
 use crate::asn1::x413::BindProblem;
-use crate::assoc::server::{IncomingBind, Server, contexts_for};
+use crate::assoc::server::IncomingBind;
 use crate::assoc::{
-    AssocError, Association, AssociationHandle, EndReason, Event, Operation, Outcome, Settings,
+    AssocError, Association, AssociationHandle, EndReason, Event, Operation, Outcome,
 };
 use crate::config::{Config, Protocol};
 use crate::directory::Directory;
 use crate::osi::rose::{self, Code};
+use crate::server::{Application, Task};
 use crate::store::Store;
 
 /// What every association of the service shares.
@@ -167,112 +166,31 @@ impl Refusal {
     }
 }
 
-/// The P7 listeners of a running service.
-#[derive(Debug)]
-pub struct Running {
-    addrs: Vec<SocketAddr>,
-    shutdown: watch::Sender<bool>,
-    loops: Vec<JoinHandle<()>>,
-}
+/// The listeners of a running service (see [`crate::server`]).
+pub use crate::server::Running;
 
-impl Running {
-    /// The addresses actually bound (one per P7 listener).
-    pub fn local_addrs(&self) -> &[SocketAddr] {
-        &self.addrs
-    }
-
-    /// Stops accepting, lets in-flight operations finish (up to the shutdown timeout), ends
-    /// the associations and waits for every connection task.
-    pub async fn shutdown(self) {
-        let _ = self.shutdown.send(true);
-        for l in self.loops {
-            let _ = l.await;
-        }
-    }
-}
-
-/// Starts the P7 listeners `config` names (listeners with protocol `p7`).
+/// Starts the P7 listeners `config` names (listeners with protocol `p7`); the P3 ones need a
+/// responder too: [`crate::server::start`] with both.
 pub async fn start(config: &Config, service: Arc<Service>) -> Result<Running, AssocError> {
-    start_with_p3(config, service, None).await
+    crate::server::start(config, vec![service]).await
 }
 
-/// Starts every listener `config` names. P7 (ms-access) associations are served by `service`;
-/// with a P3 responder, listeners naming `p3` also offer mts-forced-access, and an MTA's
-/// associations on them go to `p3`. One listener may carry both, told apart by the
-/// application context the peer asks for.
-pub async fn start_with_p3(
-    config: &Config,
-    service: Arc<Service>,
-    p3: Option<Arc<crate::p3::Responder>>,
-) -> Result<Running, AssocError> {
-    let settings = Settings::from_config(config);
-    let (tx, rx) = watch::channel(false);
-    let mut addrs = Vec::new();
-    let mut loops = Vec::new();
-    // The alert dispatcher runs until shutdown.
-    loops.push(tokio::spawn(
-        service
-            .alerts
-            .clone()
-            .run(service.store.clone(), rx.clone()),
-    ));
-    for l in &config.listeners {
-        // A listener offers P3 only when there is a responder to serve it.
-        let protocols: Vec<Protocol> = l
-            .protocols
-            .iter()
-            .copied()
-            .filter(|p| *p == Protocol::P7 || p3.is_some())
-            .collect();
-        if protocols.is_empty() {
-            continue;
-        }
-        let server = Server::bind(l.address, contexts_for(&protocols), settings.clone()).await?;
-        addrs.push(server.local_addr());
-        loops.push(tokio::spawn(accept_loop(
-            server,
-            service.clone(),
-            p3.clone(),
-            rx.clone(),
-        )));
+/// The P7 side of the shared listener: ms-access associations, and the alert dispatcher
+/// running until shutdown.
+impl Application for Service {
+    fn protocol(&self) -> Protocol {
+        Protocol::P7
     }
-    Ok(Running {
-        addrs,
-        shutdown: tx,
-        loops,
-    })
-}
 
-async fn accept_loop(
-    mut server: Server,
-    service: Arc<Service>,
-    p3: Option<Arc<crate::p3::Responder>>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let mut serving = tokio::task::JoinSet::new();
-    loop {
-        tokio::select! {
-            inc = server.accept() => match inc {
-                Some(inc) => match &p3 {
-                    // The server only offers mts-forced-access when a responder exists.
-                    Some(r) if !inc.info().application_context.is_p7() => {
-                        serving.spawn(r.clone().serve(inc));
-                    }
-                    _ => {
-                        serving.spawn(serve(inc, service.clone()));
-                    }
-                },
-                None => break,
-            },
-            // Reap finished associations so the set stays small.
-            Some(_) = serving.join_next(), if !serving.is_empty() => {}
-            _ = shutdown.changed() => break,
-        }
+    fn serve(self: Arc<Self>, incoming: IncomingBind) -> Task {
+        Box::pin(serve(incoming, self))
     }
-    // The server lets operations in flight finish, then ends every association; each serving
-    // task then writes its UNBIND record and lets go of the store.
-    server.shutdown().await;
-    while serving.join_next().await.is_some() {}
+
+    fn background(self: Arc<Self>, shutdown: watch::Receiver<bool>) -> Option<Task> {
+        Some(Box::pin(
+            self.alerts.clone().run(self.store.clone(), shutdown),
+        ))
+    }
 }
 
 /// Binds one incoming association and serves it to the end.

@@ -146,6 +146,14 @@ fn tlv(out: &mut Vec<u8>, tag: u8, body: &[u8]) {
 /// (`SEQUENCE { identifier, time, fields }`); the latter gets the content put back as the
 /// fourth component so the one decoder reads both.
 fn envelope_of(file: &MessageFile) -> Option<content::DeliveryEnvelope> {
+    // Submitted probes keep the probe and the MTA's result; the file's entry type says which.
+    if file.class == super::EntryClass::Outbox
+        && file.entry_type == super::EntryType::SubmittedProbe
+    {
+        return content::envelope::from_probe_record(&file.envelope)
+            .ok()
+            .map(|r| content::DeliveryEnvelope::from(&r));
+    }
     // Submitted messages keep their submission envelope and the MTA's result (issue 11).
     if file.class == super::EntryClass::Outbox
         && let Ok(r) = content::envelope::from_submission_record(&file.envelope)

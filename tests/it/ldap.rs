@@ -588,6 +588,57 @@ fn a_server_that_never_answers_times_out() {
     drop(silent);
 }
 
+#[test]
+fn a_user_entry_may_carry_its_outbox_choice() {
+    let mut ldif = base_ldif();
+    // The per-user class of schema/mstore.schema on two more users.
+    for (cn, ou1, v) in [("erin", "ESSAZPZX", "FALSE"), ("frank", "ESSAZPZY", "TRUE")] {
+        let e = user(
+            cn,
+            "users",
+            "textEncodedORAddress",
+            &[&format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1={ou1}")],
+            &format!("{cn}-pw"),
+        );
+        // slapadd wants the object classes together.
+        let e = e.replacen(
+            "objectClass: extensibleObject\n",
+            "objectClass: extensibleObject\nobjectClass: mstoreUser\n",
+            1,
+        );
+        ldif.push_str(e.trim_end());
+        ldif.push_str(&format!("\nmstoreOutbox: {v}\n\n"));
+    }
+    let Some(slapd) = Slapd::start(&ldif) else {
+        return;
+    };
+    let d = open(&slapd, "");
+    let erin = addr("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=ESSAZPZX");
+    let frank = addr("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=ESSAZPZY");
+    assert_eq!(d.find_user(&erin).unwrap().unwrap().outbox, Some(false));
+    assert_eq!(d.find_user(&frank).unwrap().unwrap().outbox, Some(true));
+    assert_eq!(d.find_user(&addr(ALICE)).unwrap().unwrap().outbox, None);
+    // Read with the entry the bind finds, by address or by DN.
+    let u = d.authenticate_user(Some(&erin), None, b"erin-pw").unwrap();
+    assert_eq!(u.outbox, Some(false));
+    let u = d
+        .authenticate_user(None, Some("cn=frank,ou=users,o=test"), b"frank-pw")
+        .unwrap();
+    assert_eq!(u.outbox, Some(true));
+    let listed = d.list_users().unwrap();
+    let of = |a: &ORAddress| {
+        listed
+            .iter()
+            .find(|u| u.or_address.matches(a))
+            .unwrap()
+            .outbox
+    };
+    assert_eq!(
+        (of(&erin), of(&frank), of(&addr(ALICE))),
+        (Some(false), Some(true), None)
+    );
+}
+
 /// The store's own entry with the `mstoreSettings` attributes given (`schema/mstore.schema`).
 fn store_entry(cn: &str, attrs: &[(&str, &str)]) -> String {
     let mut s = format!(

@@ -22,7 +22,8 @@ use mstore::bench::mta_sink;
 use mstore::config::Config;
 use mstore::content::builder::{Flavor, MessageBuilder};
 use mstore::content::envelope::{
-    SubmittedMessageRecord, from_submission_record, mts_identifier_text, to_submission_record,
+    SubmittedMessageRecord, SubmittedProbeRecord, from_probe_record, from_submission_record,
+    mts_identifier_text, to_probe_record, to_submission_record,
 };
 use mstore::directory::{EmbeddedDirectory, NewUser};
 use mstore::p3::ReportRouter;
@@ -32,7 +33,8 @@ use mstore::p7::Edition;
 use mstore::p7::client::{ClientError, ClientOptions, Compose, P7Client, compose};
 use mstore::p7::ops::bind::BindContext;
 use mstore::p7::ops::submit::Submitter;
-use mstore::p7::service::{self, Running, Service};
+use mstore::p7::service::Service;
+use mstore::server::Running;
 use mstore::store::{EntryClass, MailboxName, Store};
 use proptest::prelude::*;
 use tokio::net::TcpStream;
@@ -124,12 +126,27 @@ impl Fixture {
     }
 
     async fn start_with(mta: &str, context: u8, wait: &str, outbox: bool) -> Fixture {
+        Fixture::start_edited(mta, context, wait, |t| {
+            if outbox {
+                t
+            } else {
+                t.replace("outbox = true", "outbox = false")
+            }
+        })
+        .await
+    }
+
+    /// Like [`Fixture::start`], with `edit` applied to the configuration text.
+    async fn start_edited(
+        mta: &str,
+        context: u8,
+        wait: &str,
+        edit: impl FnOnce(String) -> String,
+    ) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let path = write_config(dir.path(), "127.0.0.1:0", mta, context, wait);
-        if !outbox {
-            let t = std::fs::read_to_string(&path).unwrap();
-            std::fs::write(&path, t.replace("outbox = true", "outbox = false")).unwrap();
-        }
+        let t = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, edit(t)).unwrap();
         let config = Config::load(&path).unwrap();
         let store = Arc::new(Store::open(&config.data_dir).unwrap());
         let directory = mstore::directory::from_config(&config).unwrap();
@@ -152,9 +169,7 @@ impl Fixture {
             max_message_size: 4096,
             submitted_by: Some(submitted_by),
         });
-        let running = service::start_with_p3(&config, svc, Some(p3))
-            .await
-            .unwrap();
+        let running = mstore::server::start(&config, vec![svc, p3]).await.unwrap();
         let p7 = running.local_addrs()[0];
         Fixture {
             _dir: dir,
@@ -193,8 +208,12 @@ impl Fixture {
 }
 
 fn message(subject: &str, serial: u64) -> MessageSubmissionArgument {
+    message_from(ALICE, subject, serial)
+}
+
+fn message_from(originator: &str, subject: &str, serial: u64) -> MessageSubmissionArgument {
     compose(&Compose {
-        originator: addr(ALICE),
+        originator: addr(originator),
         to: vec![addr(BOB), addr(FAR)],
         subject: subject.into(),
         text: "Runway 27R closed until 1400.\r\n".into(),
@@ -386,8 +405,124 @@ async fn probe_and_cancel_are_passed_through() {
         );
         c.release().await.unwrap();
     }
-    // Probes are not kept in the outbox.
+    // With the outbox on, each probe is kept as a submitted-probe entry.
+    assert_eq!(fx.outbox(ALICE), 2);
+    fx.running.shutdown().await;
+    stop.trigger();
+}
+
+fn probe_of(m: &MessageSubmissionArgument) -> ProbeSubmissionArgument {
+    ProbeSubmissionArgument {
+        originator_name: m.envelope.originator_name.clone(),
+        original_encoded_information_types: None,
+        content_type: m.envelope.content_type.clone(),
+        content_identifier: Some(x411::ContentIdentifier::from_bytes(b"PROBE-1").unwrap()),
+        content_length: Some(m.content.len() as u32),
+        per_message_indicators: None,
+        extensions: None,
+        per_recipient_fields: m.envelope.per_recipient_fields.clone(),
+    }
+}
+
+fn entry_class_option(c: x::EntryClass) -> Option<x::MSSubmissionOptions> {
+    Some(x::MSSubmissionOptions {
+        object_entry_class: Some(c),
+        disable_auto_modify: None,
+        add_message_group_names: None,
+        ms_submission_extensions: None,
+    })
+}
+
+/// ms-probe-submission over a 1994 association, with `options`; the whole MS result.
+async fn ms_probe(
+    c: &P7Client,
+    probe: &ProbeSubmissionArgument,
+    options: Option<x::MSSubmissionOptions>,
+) -> Result<x::MSProbeSubmissionResult, ClientError> {
+    let arg = x::MSProbeSubmissionArgument {
+        probe: probe.clone(),
+        submission_options: options,
+    };
+    let r = c
+        .invoke_raw(
+            Operation::MsProbeSubmission,
+            Bytes::from(x::encode(&arg).unwrap()),
+        )
+        .await?
+        .unwrap();
+    Ok(x::decode(&r).unwrap())
+}
+
+#[tokio::test]
+async fn submitted_probes_are_kept_in_the_submission_class_and_listed_over_p7() {
+    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
+    let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
+    // A message first, so the probe's entry is not the only one.
+    c.submit_message(&message("before the probe", 40))
+        .await
+        .unwrap();
+    let probe = probe_of(&message("probed", 41));
+    let r = ms_probe(&c, &probe, None).await.unwrap();
+    let created = r.ms_probe_result.as_ref().and_then(|m| m.created_entry);
+    assert_eq!(created, Some(2), "created-entry names the probe's entry");
+    let got = sink.received().pop().unwrap();
+    assert_eq!(got.operation, Operation::ProbeSubmission);
+    assert_eq!(
+        Some(&r.result.message_submission_identifier),
+        got.identifier.as_ref()
+    );
+    let id_text = mts_identifier_text(&r.result.message_submission_identifier);
+
+    let mut l = x::ListArgument::new(x::Selector::default());
+    l.entry_class = Some(x::EntryClass::SUBMISSION);
+    let listed = c.list(&l).await.unwrap().requested.unwrap_or_default();
+    assert_eq!(listed.len(), 2);
+    let entry = listed.iter().find(|e| e.sequence_number == 2).unwrap();
+    assert_eq!(
+        attr_text(entry, oids::ID_ATT_ENTRY_TYPE).as_deref(),
+        Some("4"),
+        "submitted-probe: {entry:?}"
+    );
+    assert_eq!(
+        attr_text(entry, oids::ID_ATT_MESSAGE_IDENTIFIER).as_deref(),
+        Some(id_text.as_str()),
+        "the entry carries the probe-submission-identifier: {entry:?}"
+    );
+    let first = listed.iter().find(|e| e.sequence_number == 1).unwrap();
+    assert_eq!(
+        attr_text(first, oids::ID_ATT_ENTRY_TYPE).as_deref(),
+        Some("3")
+    );
+
+    // submission-options object-entry-class: delivery is refused with entry-class-error,
+    // and nothing reaches the MTA.
+    let before = sink.count();
+    let e = ms_probe(&c, &probe, entry_class_option(x::EntryClass::DELIVERY))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ClientError::Operation(x::P7Error::EntryClass(_))),
+        "{e:?}"
+    );
+    assert_eq!(sink.count(), before);
+    c.release().await.unwrap();
+    fx.running.shutdown().await;
+
+    // Outbox off: a probe keeps nothing unless the UA asks for the submission class.
+    let fx = Fixture::start_with(&sink_addr.to_string(), 94, "5s", false).await;
+    let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
+    let r = ms_probe(&c, &probe, None).await.unwrap();
+    assert_eq!(r.ms_probe_result, None);
     assert_eq!(fx.outbox(ALICE), 0);
+    let r = ms_probe(&c, &probe, entry_class_option(x::EntryClass::SUBMISSION))
+        .await
+        .unwrap();
+    assert_eq!(r.ms_probe_result.and_then(|m| m.created_entry), Some(1));
+    assert_eq!(fx.outbox(ALICE), 1);
+    c.release().await.unwrap();
     fx.running.shutdown().await;
     stop.trigger();
 }
@@ -450,6 +585,212 @@ async fn mta_down_is_remote_bind_error_within_the_wait_and_nothing_is_lost() {
     c.release().await.unwrap();
     fx.running.shutdown().await;
     stop.trigger();
+}
+
+#[tokio::test]
+async fn an_mta_that_stops_answering_is_remote_bind_error_within_answer_timeout_and_rebound() {
+    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    let fx = Fixture::start_edited(&sink_addr.to_string(), 94, "5s", |t| {
+        t.replace("outbox = true", "outbox = true\nanswer-timeout = \"1s\"")
+    })
+    .await;
+    fx.wait_up().await;
+    let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
+    c.submit_message(&message("answered", 20)).await.unwrap();
+    assert_eq!(sink.binds(), 1);
+
+    // The MTA hangs with the association up: the UA hears within answer-timeout, not the
+    // 2-minute operation timeout, and nothing is kept for it.
+    sink.stop_answering(true);
+    let t = Instant::now();
+    let e = c
+        .submit_message(&message("unanswered", 21))
+        .await
+        .unwrap_err();
+    let took = t.elapsed();
+    assert!(
+        matches!(e, ClientError::X411(c) if c == x411::err::REMOTE_BIND_ERROR),
+        "{e:?}"
+    );
+    assert!(
+        took >= Duration::from_millis(900),
+        "answered after {took:?}"
+    );
+    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+    assert_eq!(fx.outbox(ALICE), 1);
+
+    // The store dropped that association and bound again.
+    for _ in 0..200 {
+        if sink.binds() >= 2 && fx.link.is_up() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(sink.binds(), 2, "the store bound a second time");
+    assert!(fx.link.is_up());
+
+    // The MTA answers again: submissions go through on the new association.
+    sink.stop_answering(false);
+    let r = c.submit_message(&message("after", 22)).await.unwrap();
+    assert_eq!(r.created_entry, Some(2), "the unanswered one kept nothing");
+    assert_eq!(sink.count(), 2, "the held submission was never counted");
+    let last: MessageSubmissionArgument =
+        x411::decode(&sink.received().pop().unwrap().argument).unwrap();
+    let (a, _) = mstore::content::extract(None, &last.content, mstore::content::ContentKind::Auto);
+    assert_eq!(a.subject.as_deref(), Some("after"));
+    c.release().await.unwrap();
+    fx.running.shutdown().await;
+    stop.trigger();
+}
+
+#[test]
+fn answer_timeout_defaults_to_60s_and_must_be_positive() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), "127.0.0.1:0", "127.0.0.1:1", 88, "5s");
+    let c = Config::load(&path).unwrap();
+    let s = c.submission.as_ref().unwrap();
+    assert_eq!(s.answer_timeout, Duration::from_secs(60));
+    assert_eq!(
+        s.answer_timeout,
+        mstore::config::DEFAULT_SUBMISSION_ANSWER_TIMEOUT
+    );
+    let t = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        t.replace("wait = \"5s\"", "wait = \"5s\"\nanswer-timeout = \"90s\""),
+    )
+    .unwrap();
+    let c = Config::load(&path).unwrap();
+    assert_eq!(
+        c.submission.unwrap().answer_timeout,
+        Duration::from_secs(90)
+    );
+    let t = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, t.replace("\"90s\"", "\"0s\"")).unwrap();
+    let e = Config::load(&path).unwrap_err().to_string();
+    assert!(e.contains("answer-timeout"), "{e}");
+}
+
+/// Replaces `user`'s entry in the fixture's embedded directory by one with `outbox`.
+fn set_user_outbox(fx: &Fixture, user: &str, pw: &[u8], outbox: Option<bool>) {
+    let d = EmbeddedDirectory::open(fx._dir.path().join("directory.toml")).unwrap();
+    d.remove_user(&addr(user)).unwrap();
+    let mut u = NewUser::new(addr(user));
+    u.outbox = outbox;
+    d.add_users(&[u], pw).unwrap();
+}
+
+#[tokio::test]
+async fn a_users_directory_entry_overrides_the_configured_outbox() {
+    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap();
+    // The store keeps copies; Bob's entry says not to, Alice's says nothing.
+    let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
+    set_user_outbox(&fx, BOB, b"pw-b", Some(false));
+    let bob = fx.client(BOB, b"pw-b", Edition::V94).await;
+    let r = bob
+        .submit_message(&message_from(BOB, "no copy for bob", 30))
+        .await
+        .unwrap();
+    assert_eq!(r.created_entry, None);
+    let alice = fx.client(ALICE, b"pw-a", Edition::V94).await;
+    let r = alice
+        .submit_message(&message("a copy for alice", 31))
+        .await
+        .unwrap();
+    assert_eq!(r.created_entry, Some(1));
+    assert_eq!(sink.count(), 2, "both reached the MTA");
+    assert_eq!((fx.outbox(ALICE), fx.outbox(BOB)), (1, 0));
+    bob.release().await.unwrap();
+    alice.release().await.unwrap();
+    fx.running.shutdown().await;
+
+    // The store keeps none; Alice's entry asks for copies, Bob's says nothing.
+    let fx = Fixture::start_with(&sink_addr.to_string(), 88, "5s", false).await;
+    set_user_outbox(&fx, ALICE, b"pw-a", Some(true));
+    let alice = fx.client(ALICE, b"pw-a", Edition::V88).await;
+    alice.submit_message(&message("kept", 32)).await.unwrap();
+    let bob = fx.client(BOB, b"pw-b", Edition::V88).await;
+    bob.submit_message(&message_from(BOB, "not kept", 33))
+        .await
+        .unwrap();
+    assert_eq!(sink.count(), 4);
+    assert_eq!((fx.outbox(ALICE), fx.outbox(BOB)), (1, 0));
+    alice.release().await.unwrap();
+    bob.release().await.unwrap();
+    fx.running.shutdown().await;
+    stop.trigger();
+}
+
+#[test]
+fn mstorectl_user_add_outbox_is_kept_in_the_directory_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), "127.0.0.1:0", "127.0.0.1:1", 88, "5s");
+    let pw = dir.path().join("carol-password");
+    std::fs::write(&pw, "pw-c\n").unwrap();
+    const CAROL: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=LFPGZPZX";
+    const DAVE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=LFPGZPZY";
+    let (c, p) = (cfg.to_str().unwrap(), pw.to_str().unwrap());
+    let add = |a: &str, extra: &[&str]| {
+        let mut args = vec![
+            "user",
+            "add",
+            "--config",
+            c,
+            "--or-address",
+            a,
+            "--password-file",
+            p,
+        ];
+        args.extend_from_slice(extra);
+        crate::common::cli::mstorectl(&args)
+    };
+    let out = add(CAROL, &["--outbox", "false"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = add(DAVE, &["--outbox", "maybe"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a value that is no boolean is refused"
+    );
+    let out = add(DAVE, &["--outbox", "true"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d = EmbeddedDirectory::open(dir.path().join("directory.toml")).unwrap();
+    use mstore::directory::Directory;
+    let outbox = |a: &str| d.find_user(&addr(a)).unwrap().unwrap().outbox;
+    assert_eq!(outbox(CAROL), Some(false));
+    assert_eq!(outbox(DAVE), Some(true));
+    assert_eq!(outbox(ALICE), None);
+    assert_eq!(
+        d.authenticate_user(Some(&addr(CAROL)), None, b"pw-c")
+            .unwrap()
+            .outbox,
+        Some(false),
+        "the bound user carries it"
+    );
+    let out = crate::common::cli::mstorectl(&["user", "list", "--config", c, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let of = |a: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["or-address"] == a)
+            .map(|u| u.get("outbox").cloned())
+            .unwrap()
+    };
+    assert_eq!(of(CAROL), Some(serde_json::Value::Bool(false)));
+    assert_eq!(of(ALICE), None);
 }
 
 #[tokio::test]
@@ -851,6 +1192,30 @@ proptest! {
     #[test]
     fn outbox_record_decoder_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
         let _ = from_submission_record(&bytes);
+        let _ = from_probe_record(&bytes);
+    }
+
+    #[test]
+    fn probe_record_round_trips(
+        r in arb_record(),
+        length in proptest::option::of(0u32..1_000_000),
+    ) {
+        let mut probe = probe_of(&MessageSubmissionArgument {
+            envelope: r.envelope.clone(),
+            content: Default::default(),
+        });
+        probe.content_length = length;
+        probe.content_identifier = r.envelope.content_identifier.clone();
+        let rec = SubmittedProbeRecord { probe, result: r.result.clone() };
+        let bytes = to_probe_record(&rec).unwrap();
+        prop_assert_eq!(from_probe_record(&bytes).unwrap(), rec.clone());
+        let env = mstore::content::DeliveryEnvelope::from(&rec);
+        prop_assert_eq!(env.entry_type, mstore::content::EntryType::SubmittedProbe);
+        prop_assert_eq!(
+            env.message_delivery_identifier,
+            Some(mts_identifier_text(&rec.result.message_submission_identifier))
+        );
+        prop_assert_eq!(env.other_recipient_names.len(), rec.probe.per_recipient_fields.len());
     }
 }
 

@@ -5,7 +5,10 @@
 //! submission time) goes back to the UA, its errors are passed on unchanged, and an MTA the
 //! store cannot reach within the configured wait becomes remote-bind-error. A submitted
 //! message is kept, when the store is configured so, as a submitted-message entry of the
-//! submission class carrying the MTA's identifier (1994: `created-entry` in the result).
+//! submission class carrying the MTA's identifier (1994: `created-entry` in the result), and
+//! a submitted probe likewise as a submitted-probe entry (no content). The user's directory
+//! entry may override the configured choice, and a 1994 UA's submission-options
+//! object-entry-class overrides both for one submission.
 //! Audit records SUBMIT-MESSAGE / SUBMIT-MESSAGE-RESULT / SUBMIT-PROBE / SUBMIT-PROBE-RESULT /
 //! CANCEL-DEFERRED-DELIVERY carry the seed's keys.
 
@@ -23,7 +26,10 @@ use crate::asn1::x413::{
 };
 use crate::assoc::{Invoke, Operation};
 use crate::content::ContentKind;
-use crate::content::envelope::{SubmittedMessageRecord, mts_identifier_text, to_submission_record};
+use crate::content::envelope::{
+    SubmittedMessageRecord, SubmittedProbeRecord, mts_identifier_text, to_probe_record,
+    to_submission_record,
+};
 use crate::osi::rose::{self, Code, Problem};
 use crate::p3::mts_user::{MtsUser, SubmitError, SubmittedBy};
 use crate::p7::audit::quote;
@@ -99,7 +105,9 @@ pub async fn run(
         Operation::MessageSubmission | Operation::MsMessageSubmission => {
             message(s, store, sub, arg).await
         }
-        Operation::ProbeSubmission | Operation::MsProbeSubmission => probe(s, sub, arg).await,
+        Operation::ProbeSubmission | Operation::MsProbeSubmission => {
+            probe(s, store, sub, arg).await
+        }
         Operation::CancelDeferredDelivery | Operation::MsCancelDeferredDelivery => {
             cancel(s, sub, arg).await
         }
@@ -133,6 +141,17 @@ fn link_error(s: &Session, sub: &Submitter, what: &str, e: SubmitError) -> Answe
         SubmitError::Rejected(Problem::Invoke(p)) => {
             tracing::warn!(user = %s.uaname, mta = %sub.link.mta(), "{what}: the MTA rejected it (invoke problem {p})");
             Answer::Reject(p)
+        }
+        // The association was up but the MTA went silent. remote-bind-error is the error
+        // X.413 gives the MS for "the MTS could not be used for this request": it is in the
+        // ERRORS of ms-message-submission and ms-probe-submission in both editions (and of
+        // the 1988 X.411 message-submission a 1988 UA invokes), so every UA knows it.
+        // service-error (unavailable) is a 1994 addition that reports the MS's own state,
+        // which is fine here; and no X.411 error says "no answer". The UA may submit again:
+        // whether the MTA took the first copy is unknown.
+        e @ SubmitError::NoAnswer { .. } => {
+            tracing::warn!(user = %s.uaname, mta = %sub.link.mta(), "{what}: remote-bind-error: {e}");
+            Answer::Error(err::REMOTE_BIND_ERROR, None)
         }
         e => {
             tracing::warn!(user = %s.uaname, mta = %sub.link.mta(), "{what}: remote-bind-error: {e}");
@@ -189,29 +208,9 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
             Err(_) => return Answer::Reject(rose::problem::MISTYPED_ARGUMENT),
         },
     };
-    // submission-options object-entry-class (1994) overrides the store's outbox setting for
-    // this message; the store keeps submitted messages in the submission class only.
-    let keep = match object_class {
-        None => sub.outbox,
-        Some(c) if c == x::EntryClass::SUBMISSION => true,
-        Some(c) => {
-            let mut problem = rasn::types::BitString::repeat(false, 3);
-            let bit = if c == x::EntryClass::DELIVERY {
-                x::entry_class_problem::INAPPROPRIATE_ENTRY_CLASS
-            } else {
-                x::entry_class_problem::UNSUPPORTED_ENTRY_CLASS
-            };
-            problem.set(bit, true);
-            let e = x::P7Error::EntryClass(x::EntryClassErrorParameter {
-                entry_class: c,
-                problem,
-            });
-            s.audit(
-                "SUBMIT-MESSAGE",
-                &format!("result=error error-code={}", e.code()),
-            );
-            return Answer::Error(e.code(), e.encode_parameter().ok().map(Bytes::from));
-        }
+    let keep = match keep_choice(s, sub, object_class, "SUBMIT-MESSAGE") {
+        Ok(k) => k,
+        Err(a) => return a,
     };
     let env = &argument.envelope;
     let content_id = content_id_text(env.content_identifier.as_ref());
@@ -324,6 +323,41 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
     }
 }
 
+/// Whether a submission is kept in the submission class: submission-options
+/// object-entry-class (1994) decides for this submission; else the user's directory entry
+/// (`outbox` / mstoreOutbox); else the store's `[submission] outbox`. The store keeps
+/// submissions in the submission class only: another class is entry-class-error (the answer
+/// in `Err`, audited under `op`).
+fn keep_choice(
+    s: &Session,
+    sub: &Submitter,
+    object_class: Option<x::EntryClass>,
+    op: &str,
+) -> Result<bool, Answer> {
+    match object_class {
+        None => Ok(s.user.outbox.unwrap_or(sub.outbox)),
+        Some(c) if c == x::EntryClass::SUBMISSION => Ok(true),
+        Some(c) => {
+            let mut problem = rasn::types::BitString::repeat(false, 3);
+            let bit = if c == x::EntryClass::DELIVERY {
+                x::entry_class_problem::INAPPROPRIATE_ENTRY_CLASS
+            } else {
+                x::entry_class_problem::UNSUPPORTED_ENTRY_CLASS
+            };
+            problem.set(bit, true);
+            let e = x::P7Error::EntryClass(x::EntryClassErrorParameter {
+                entry_class: c,
+                problem,
+            });
+            s.audit(op, &format!("result=error error-code={}", e.code()));
+            Err(Answer::Error(
+                e.code(),
+                e.encode_parameter().ok().map(Bytes::from),
+            ))
+        }
+    }
+}
+
 /// Stores the submitted message in the user's submission class; its sequence number, or
 /// `None` (logged) when the store failed: the MTA has the message, so the UA still gets its
 /// result.
@@ -344,7 +378,45 @@ async fn keep_copy(
             return None;
         }
     };
-    let content = argument.content.to_vec();
+    keep_entry(
+        s,
+        store,
+        EntryType::SubmittedMessage,
+        envelope,
+        argument.content.to_vec(),
+    )
+    .await
+}
+
+/// Stores the submitted probe in the user's submission class (a submitted-probe entry, no
+/// content); its sequence number, or `None` (logged) when the store failed.
+async fn keep_probe(
+    s: &Session,
+    store: &Arc<Store>,
+    probe: &ProbeSubmissionArgument,
+    result: &MessageSubmissionResult,
+) -> Option<u32> {
+    let record = SubmittedProbeRecord {
+        probe: probe.clone(),
+        result: result.clone(),
+    };
+    match to_probe_record(&record) {
+        Ok(envelope) => keep_entry(s, store, EntryType::SubmittedProbe, envelope, Vec::new()).await,
+        Err(e) => {
+            tracing::error!(user = %s.uaname, "submitted-probe entry not kept: {e}");
+            None
+        }
+    }
+}
+
+/// Adds a submission-class entry to the bound user's mailbox.
+async fn keep_entry(
+    s: &Session,
+    store: &Arc<Store>,
+    entry_type: EntryType,
+    envelope: Vec<u8>,
+    content: Vec<u8>,
+) -> Option<u32> {
     let owner = MailboxName::from(&s.user.or_address);
     if owner.id() != s.mailbox_id {
         tracing::warn!(user = %s.uaname, "the directory assigns another mailbox id; the outbox copy goes to the address's own");
@@ -355,7 +427,7 @@ async fn keep_copy(
             &owner,
             NewEntry {
                 class: EntryClass::Outbox,
-                entry_type: EntryType::SubmittedMessage,
+                entry_type,
                 time_ms: now_ms(),
                 children: &[],
                 envelope: &envelope,
@@ -378,22 +450,29 @@ async fn keep_copy(
     }
 }
 
-async fn probe(s: &Session, sub: &Submitter, arg: Option<&[u8]>) -> Answer {
+async fn probe(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&[u8]>) -> Answer {
     let Some(bytes) = arg else {
         return Answer::Reject(rose::problem::MISTYPED_ARGUMENT);
     };
-    let (probe, p3_bytes) = match s.edition {
+    let (probe, p3_bytes, object_class) = match s.edition {
         Edition::V88 => match x411::decode::<ProbeSubmissionArgument>(bytes) {
-            Ok(a) => (a, Bytes::copy_from_slice(bytes)),
+            Ok(a) => (a, Bytes::copy_from_slice(bytes), None),
             Err(_) => return Answer::Reject(rose::problem::MISTYPED_ARGUMENT),
         },
         Edition::V94 => match x::decode::<MSProbeSubmissionArgument>(bytes) {
-            Ok(a) => match x411::encode(&a.probe) {
-                Ok(b) => (a.probe, Bytes::from(b)),
-                Err(_) => return Answer::Reject(rose::problem::MISTYPED_ARGUMENT),
-            },
+            Ok(a) => {
+                let class = a.submission_options.and_then(|o| o.object_entry_class);
+                match x411::encode(&a.probe) {
+                    Ok(b) => (a.probe, Bytes::from(b), class),
+                    Err(_) => return Answer::Reject(rose::problem::MISTYPED_ARGUMENT),
+                }
+            }
             Err(_) => return Answer::Reject(rose::problem::MISTYPED_ARGUMENT),
         },
+    };
+    let keep = match keep_choice(s, sub, object_class, "SUBMIT-PROBE") {
+        Ok(k) => k,
+        Err(a) => return a,
     };
     let content_id = content_id_text(probe.content_identifier.as_ref());
     if !originator_ok(s, &probe.originator_name) {
@@ -437,13 +516,21 @@ async fn probe(s: &Session, sub: &Submitter, arg: Option<&[u8]>) -> Answer {
             return Answer::Result(result_bytes);
         }
     };
+    let created = if keep {
+        keep_probe(s, store, &probe, &result).await
+    } else {
+        None
+    };
     s.audit(
         "SUBMIT-PROBE-RESULT",
         &format!(
-            "invokeid={invoke_id} p1msgid={} submission-time={} content-id={}",
+            "invokeid={invoke_id} p1msgid={} submission-time={} content-id={}{}",
             quote(&mts_identifier_text(&result.message_submission_identifier)),
             result.message_submission_time.format("%Y-%m-%dT%H:%M:%SZ"),
             quote(&content_id),
+            created
+                .map(|n| format!(" p7-seqnum={n}"))
+                .unwrap_or_default(),
         ),
     );
     match s.edition {
@@ -451,7 +538,11 @@ async fn probe(s: &Session, sub: &Submitter, arg: Option<&[u8]>) -> Answer {
         Edition::V94 => Answer::Result(
             x::encode(&MSProbeSubmissionResult {
                 result,
-                ms_probe_result: None,
+                ms_probe_result: created.map(|seq| CommonSubmissionResults {
+                    created_entry: Some(seq),
+                    auto_action_error_indication: None,
+                    ms_submission_result_extensions: None,
+                }),
             })
             .map(Bytes::from)
             .unwrap_or(result_bytes),
