@@ -10,7 +10,7 @@ use std::sync::Arc;
 use mstore::config::Config;
 use mstore::directory::EmbeddedDirectory;
 use mstore::p7::ops::bind::BindContext;
-use mstore::p7::service::{self, Running, Service};
+use mstore::p7::service::{Running, Service};
 use mstore::store::{EntryClass, Store};
 
 const BENCH: &str = env!("CARGO_BIN_EXE_mstore-bench");
@@ -55,7 +55,7 @@ async fn serve(config: &Config) -> (Running, Arc<Store>) {
         directory,
         BindContext::from_config(config),
     ));
-    let running = service::start_with_p3(config, svc, Some(p3)).await.unwrap();
+    let running = mstore::server::start(config, vec![svc, p3]).await.unwrap();
     (running, store)
 }
 
