@@ -376,12 +376,24 @@ fn lock_or_poisoned<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) fn take_lock(fs: &dyn FileSystem, layout: &Layout) -> Result<LockGuard> {
     create_dir_durable(fs, &layout.data).map_err(|e| StoreError::io("create", &layout.data, e))?;
     let path = layout.lock_file();
-    match fs.try_lock(&path) {
-        Ok(Some(g)) => Ok(g),
-        Ok(None) => Err(StoreError::Locked(layout.data.clone())),
-        Err(e) => Err(StoreError::io("lock", path, e)),
+    // A lock just released by a closing store can stay held for a moment: a process forked
+    // meanwhile (any child the same program spawns) shares the locked file description until
+    // it execs. So a refusal is only final after a short, bounded wait.
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match fs.try_lock(&path) {
+            Ok(Some(g)) => return Ok(g),
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Ok(None) => return Err(StoreError::Locked(layout.data.clone())),
+            Err(e) => return Err(StoreError::io("lock", path, e)),
+        }
     }
 }
+
+/// How long [`take_lock`] retries a held lock before reporting the store as in use.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Opens (creating if absent) the redb index at `path`. A new index is initialized under a
 /// temp name and renamed into place, so a crash during creation never leaves a half-made
