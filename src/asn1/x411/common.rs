@@ -207,13 +207,7 @@ fn relative_oid_contents(arcs: &[u32]) -> Option<Vec<u8>> {
     }
     let mut out = Vec::new();
     for &arc in arcs {
-        let mut groups = vec![(arc & 0x7f) as u8];
-        let mut rest = arc >> 7;
-        while rest > 0 {
-            groups.push(((rest & 0x7f) as u8) | 0x80);
-            rest >>= 7;
-        }
-        out.extend(groups.iter().rev());
+        crate::asn1::ber::write_base128(&mut out, u64::from(arc));
     }
     Some(out)
 }

@@ -147,15 +147,7 @@ fn wrap<'a>(tag: Tag, parts: impl IntoIterator<Item = &'a RawComponent>) -> Vec<
         .collect();
     // Universal SEQUENCE 0x30 or SET 0x31.
     let mut out = vec![0x20 | (tag.value as u8 & 0x1f)];
-    let len = body.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let octets = len.to_be_bytes();
-        let skip = octets.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (octets.len() - skip) as u8);
-        out.extend(octets.iter().skip(skip));
-    }
+    crate::ber::write_length(&mut out, body.len());
     out.extend(body);
     out
 }

@@ -65,7 +65,7 @@ fn encode_augmented<'b, E: Encoder<'b>, B: Encode, X: Encode>(
         contents.extend(rasn::ber::encode(&Explicit4(x))?);
     }
     let mut out = vec![0x31];
-    out.extend(definite_length(contents.len()));
+    crate::ber::write_length(&mut out, contents.len());
     out.extend(contents);
     // EOC: write the bytes as they are (a tag here would wrap them once more).
     e.encode_any(Tag::EOC, &Any::new(out), Identifier::EMPTY)?;
@@ -101,18 +101,6 @@ fn split_header(b: &[u8]) -> Option<(usize, &[u8])> {
         2 + usize::from(first & 0x7f)
     };
     Some((header, b.get(header..)?))
-}
-
-fn definite_length(n: usize) -> Vec<u8> {
-    if n < 0x80 {
-        // n < 128 fits one octet.
-        return vec![u8::try_from(n).unwrap_or(0)];
-    }
-    let bytes = n.to_be_bytes();
-    let skip = bytes.iter().take_while(|&&b| b == 0).count();
-    let mut v = vec![0x80 | u8::try_from(bytes.len() - skip).unwrap_or(0)];
-    v.extend_from_slice(bytes.get(skip..).unwrap_or_default());
-    v
 }
 
 /// The `[4]` component of an augmented X.411 SET, if present.
