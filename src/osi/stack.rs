@@ -888,6 +888,27 @@ mod tests {
         session::decode_tsdu(data).unwrap().last().unwrap().kind
     }
 
+    /// An initiator and a responder (P7 1988 abstract syntax) with an accepted association.
+    fn associated() -> (Stack, Stack) {
+        let mut ini = Stack::new(Role::Initiator, Limits::default(), vec![], None);
+        let mut res = Stack::new(
+            Role::Responder,
+            Limits::default(),
+            vec![oid(oids::ID_AS_MS_88)],
+            None,
+        );
+        ini.connect(connect_params()).unwrap();
+        pump(&mut ini, &mut res);
+        pump(&mut res, &mut ini);
+        let ev = pump(&mut ini, &mut res);
+        let StackEvent::AssociateIndication(ind) = &ev[0] else {
+            panic!()
+        };
+        res.accept(acse::accept(&ind.aarq, vec![])).unwrap();
+        pump(&mut res, &mut ini);
+        (ini, res)
+    }
+
     #[test]
     fn full_exchange_initiator_to_responder() {
         let mut ini = Stack::new(Role::Initiator, Limits::default(), vec![], None);
@@ -1057,22 +1078,7 @@ mod tests {
 
     #[test]
     fn garbage_after_association_aborts_only_the_stack() {
-        let mut ini = Stack::new(Role::Initiator, Limits::default(), vec![], None);
-        let mut res = Stack::new(
-            Role::Responder,
-            Limits::default(),
-            vec![oid(oids::ID_AS_MS_88)],
-            None,
-        );
-        ini.connect(connect_params()).unwrap();
-        pump(&mut ini, &mut res);
-        pump(&mut res, &mut ini);
-        let ev = pump(&mut ini, &mut res);
-        let StackEvent::AssociateIndication(ind) = &ev[0] else {
-            panic!()
-        };
-        res.accept(acse::accept(&ind.aarq, vec![])).unwrap();
-        pump(&mut res, &mut ini);
+        let (mut ini, mut res) = associated();
         // A DT whose presentation data is garbage: presentation ARP inside a session AB.
         let mut b = BytesMut::new();
         tpkt::encode(
@@ -1101,22 +1107,7 @@ mod tests {
 
     #[test]
     fn large_invoke_is_segmented_and_reassembled() {
-        let mut ini = Stack::new(Role::Initiator, Limits::default(), vec![], None);
-        let mut res = Stack::new(
-            Role::Responder,
-            Limits::default(),
-            vec![oid(oids::ID_AS_MS_88)],
-            None,
-        );
-        ini.connect(connect_params()).unwrap();
-        pump(&mut ini, &mut res);
-        pump(&mut res, &mut ini);
-        let ev = pump(&mut ini, &mut res);
-        let StackEvent::AssociateIndication(ind) = &ev[0] else {
-            panic!()
-        };
-        res.accept(acse::accept(&ind.aarq, vec![])).unwrap();
-        pump(&mut res, &mut ini);
+        let (mut ini, mut res) = associated();
         let mut arg = BytesMut::new();
         crate::osi::ber::put_tlv(&mut arg, crate::osi::ber::OCTET_STRING, &vec![0x5a; 10_000]);
         let arg = arg.freeze();
