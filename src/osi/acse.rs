@@ -210,6 +210,24 @@ pub struct Aarq {
     pub user_information: Vec<External>,
 }
 
+impl Aarq {
+    /// An AARQ for `application_context` carrying `user_information`, every optional field
+    /// absent (protocol-version then defaults to version1).
+    pub fn new(application_context: ObjectIdentifier, user_information: Vec<External>) -> Self {
+        Aarq {
+            protocol_version: None,
+            application_context,
+            called: AeTitle::default(),
+            calling: AeTitle::default(),
+            acse_requirements: None,
+            mechanism_name: None,
+            authentication_value: None,
+            implementation_information: None,
+            user_information,
+        }
+    }
+}
+
 /// result-source-diagnostic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Diagnostic {
@@ -388,17 +406,7 @@ fn explicit_oid(t: &Tlv<'_>) -> Result<ObjectIdentifier, BerError> {
 }
 
 fn decode_aarq(t: &Tlv<'_>) -> Result<Aarq, BerError> {
-    let mut a = Aarq {
-        protocol_version: None,
-        application_context: ObjectIdentifier::from(oids::ID_AS_ACSE),
-        called: AeTitle::default(),
-        calling: AeTitle::default(),
-        acse_requirements: None,
-        mechanism_name: None,
-        authentication_value: None,
-        implementation_information: None,
-        user_information: Vec::new(),
-    };
+    let mut a = Aarq::new(ObjectIdentifier::from(oids::ID_AS_ACSE), Vec::new());
     let mut have_ctx = false;
     let mut r = t.reader()?;
     while !r.is_empty() {
@@ -891,17 +899,7 @@ mod tests {
                 .is_err()
         );
         let mut m = Acse::new(Role::Responder);
-        let aarq = Aarq {
-            protocol_version: None,
-            application_context: ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88),
-            called: AeTitle::default(),
-            calling: AeTitle::default(),
-            acse_requirements: None,
-            mechanism_name: None,
-            authentication_value: None,
-            implementation_information: None,
-            user_information: vec![],
-        };
+        let aarq = Aarq::new(ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88), vec![]);
         m.handle(AcseEvent::Incoming(Apdu::Aarq(Box::new(aarq.clone()))))
             .unwrap();
         m.handle(AcseEvent::Send(Apdu::Aare(Box::new(accept(&aarq, vec![])))))

@@ -814,7 +814,7 @@ fn single_in(ud: Option<&UserData>, ctx: i64) -> Option<Bytes> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::osi::acse::{AeTitle, Diagnostic};
+    use crate::osi::acse::Diagnostic;
     use proptest::prelude::*;
 
     fn oid(o: &rasn::types::Oid) -> ObjectIdentifier {
@@ -847,19 +847,10 @@ mod tests {
                     transfer_syntaxes: ber,
                 },
             ],
-            aarq: Aarq {
-                protocol_version: None,
-                application_context: oid(oids::ID_AC_MS_ACCESS_88),
-                called: AeTitle::default(),
-                calling: AeTitle::default(),
-                acse_requirements: None,
-                mechanism_name: None,
-                authentication_value: None,
-                implementation_information: None,
-                user_information: vec![
-                    RosBind::Invoke(Bytes::from_static(&[0x31, 0x00])).to_external(3),
-                ],
-            },
+            aarq: Aarq::new(
+                oid(oids::ID_AC_MS_ACCESS_88),
+                vec![RosBind::Invoke(Bytes::from_static(&[0x31, 0x00])).to_external(3)],
+            ),
         }
     }
 

@@ -703,17 +703,10 @@ impl RawPeer {
                     def(3, oids::ID_AS_MRSE_88),
                     def(5, oids::ID_AS_MS_88),
                 ],
-                aarq: acse::Aarq {
-                    protocol_version: None,
-                    application_context: ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88),
-                    called: Default::default(),
-                    calling: Default::default(),
-                    acse_requirements: None,
-                    mechanism_name: None,
-                    authentication_value: None,
-                    implementation_information: None,
-                    user_information: vec![acse::RosBind::Invoke(ms_bind("secret")).to_external(5)],
-                },
+                aarq: acse::Aarq::new(
+                    ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88),
+                    vec![acse::RosBind::Invoke(ms_bind("secret")).to_external(5)],
+                ),
             })
             .unwrap();
         let mut stream = TcpStream::connect(addr).await.unwrap();
