@@ -49,6 +49,22 @@ impl Setup {
     fn cfg(&self) -> &str {
         self.config.to_str().unwrap()
     }
+    /// `mstorectl user add` for `or_address` with the password in `pw`, stdout discarded.
+    fn user_add(&self, or_address: &str, pw: &Path) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_mstorectl"));
+        c.args([
+            "user",
+            "add",
+            "--config",
+            self.cfg(),
+            "--or-address",
+            or_address,
+            "--password-file",
+            pw.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null());
+        c
+    }
 }
 
 /// The canonical addresses of the users in a directory file, read with a fresh parser.
@@ -483,18 +499,7 @@ fn kill_during_user_add_leaves_old_or_new_file() {
     let s = Setup::new();
     let pw = s.password_file("pw", "secret");
     let add = |n: usize| {
-        Command::new(env!("CARGO_BIN_EXE_mstorectl"))
-            .args([
-                "user",
-                "add",
-                "--config",
-                s.cfg(),
-                "--or-address",
-                &format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLL{n:04}"),
-                "--password-file",
-                pw.to_str().unwrap(),
-            ])
-            .stdout(Stdio::null())
+        s.user_add(&format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLL{n:04}"), &pw)
             .stderr(Stdio::null())
             .spawn()
             .unwrap()
@@ -564,18 +569,7 @@ fn concurrent_adds_are_serialised_and_none_is_lost() {
     let pw = s.password_file("pw", "secret");
     let children: Vec<_> = (0..6)
         .map(|n| {
-            Command::new(env!("CARGO_BIN_EXE_mstorectl"))
-                .args([
-                    "user",
-                    "add",
-                    "--config",
-                    s.cfg(),
-                    "--or-address",
-                    &format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGKK{n:04}"),
-                    "--password-file",
-                    pw.to_str().unwrap(),
-                ])
-                .stdout(Stdio::null())
+            s.user_add(&format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGKK{n:04}"), &pw)
                 .stderr(Stdio::piped())
                 .spawn()
                 .unwrap()
