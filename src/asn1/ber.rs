@@ -613,20 +613,26 @@ pub fn write_header(out: &mut Vec<u8>, tag: Tag, len: usize) {
         out.push(first | tag.number as u8);
     } else {
         out.push(first | 0x1f);
-        let mut groups = Vec::new();
-        let mut n = tag.number;
-        loop {
-            groups.push((n & 0x7f) as u8);
-            n >>= 7;
-            if n == 0 {
-                break;
-            }
-        }
-        while let Some(g) = groups.pop() {
-            out.push(if groups.is_empty() { g } else { g | 0x80 });
-        }
+        write_base128(out, u64::from(tag.number));
     }
     crate::ber::write_length(out, len);
+}
+
+/// Appends `v` in base 128, most significant group first, bit 8 set on all but the last
+/// octet: the form of high tag numbers (X.690 §8.1.2.4) and of OID arcs (§8.19.2).
+pub fn write_base128(out: &mut Vec<u8>, v: u64) {
+    let mut groups = Vec::new();
+    let mut n = v;
+    loop {
+        groups.push((n & 0x7f) as u8);
+        n >>= 7;
+        if n == 0 {
+            break;
+        }
+    }
+    while let Some(g) = groups.pop() {
+        out.push(if groups.is_empty() { g } else { g | 0x80 });
+    }
 }
 
 /// Appends a complete element.
@@ -675,20 +681,7 @@ pub fn write_bool(out: &mut Vec<u8>, tag: Tag, v: bool) {
 /// that came from a decoder or from `oids.rs`).
 pub fn oid_contents(arcs: &[u32]) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut push = |v: u64| {
-        let mut groups = Vec::new();
-        let mut n = v;
-        loop {
-            groups.push((n & 0x7f) as u8);
-            n >>= 7;
-            if n == 0 {
-                break;
-            }
-        }
-        while let Some(g) = groups.pop() {
-            out.push(if groups.is_empty() { g } else { g | 0x80 });
-        }
-    };
+    let mut push = |v: u64| write_base128(&mut out, v);
     match arcs {
         [a, b, rest @ ..] => {
             push(u64::from(*a) * 40 + u64::from(*b));
@@ -700,6 +693,20 @@ pub fn oid_contents(arcs: &[u32]) -> Vec<u8> {
         [] => {}
     }
     out
+}
+
+/// The names of the bits set in `mask` (bit i = named bit i), in bit order; a bit without a
+/// name in `names` is `bit-i`.
+pub fn named_bit_names(mask: u32, names: &[&str]) -> Vec<String> {
+    (0..32)
+        .filter(|i| mask & (1 << i) != 0)
+        .map(|i| {
+            names
+                .get(i as usize)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| format!("bit-{i}"))
+        })
+        .collect()
 }
 
 /// BIT STRING contents from named-bit numbers set in `mask` (bit i = named bit i), trailing

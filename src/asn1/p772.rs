@@ -229,15 +229,7 @@ impl Acp127NotificationType {
     /// Names of the bits set.
     pub fn names(&self) -> Vec<String> {
         const NAMES: [&str; 3] = ["acp127-nn", "acp127-pn", "acp127-tn"];
-        (0..32)
-            .filter(|i| self.0 & (1 << i) != 0)
-            .map(|i| {
-                NAMES
-                    .get(i as usize)
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| format!("bit-{i}"))
-            })
-            .collect()
+        ber::named_bit_names(self.0, &NAMES)
     }
 }
 

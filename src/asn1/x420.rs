@@ -368,15 +368,7 @@ impl NotificationRequests {
     /// The standard names of the bits that are set, in bit order.
     pub fn names(&self) -> Vec<String> {
         const NAMES: [&str; 5] = ["rn", "nrn", "ipm-return", "an-supported", "suppress-an"];
-        (0..32)
-            .filter(|i| self.0 & (1 << i) != 0)
-            .map(|i| {
-                NAMES
-                    .get(i as usize)
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| format!("bit-{i}"))
-            })
-            .collect()
+        ber::named_bit_names(self.0, &NAMES)
     }
 }
 

@@ -89,16 +89,9 @@ pub mod abort_diag {
     pub const PROTOCOL_ERROR: i64 = 2;
 }
 
-/// Encoding of an EXTERNAL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ExternalEncoding {
-    /// single-ASN1-type [0]: one whole TLV, as received.
-    Single(Bytes),
-    /// octet-aligned [1].
-    Octets(Bytes),
-    /// arbitrary [2].
-    Arbitrary(BitString),
-}
+/// Encoding of an EXTERNAL: `single-ASN1-type [0]` (one whole TLV, as received),
+/// `octet-aligned [1]` or `arbitrary [2]`, the CHOICE a presentation PDV-list carries too.
+pub type ExternalEncoding = crate::osi::presentation::PdvValue;
 
 /// X.690 §8.18 EXTERNAL (the 1990 form that ACSE user-information uses).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,6 +208,24 @@ pub struct Aarq {
     pub implementation_information: Option<Bytes>,
     /// user-information [30].
     pub user_information: Vec<External>,
+}
+
+impl Aarq {
+    /// An AARQ for `application_context` carrying `user_information`, every optional field
+    /// absent (protocol-version then defaults to version1).
+    pub fn new(application_context: ObjectIdentifier, user_information: Vec<External>) -> Self {
+        Aarq {
+            protocol_version: None,
+            application_context,
+            called: AeTitle::default(),
+            calling: AeTitle::default(),
+            acse_requirements: None,
+            mechanism_name: None,
+            authentication_value: None,
+            implementation_information: None,
+            user_information,
+        }
+    }
 }
 
 /// result-source-diagnostic.
@@ -349,20 +360,7 @@ fn external(t: &Tlv<'_>) -> Result<External, BerError> {
         .optional_id(Tag::univ(7))?
         .map(|t| t.octets())
         .transpose()?;
-    let e = r.next_tlv()?;
-    let encoding = match (e.tag.class, e.tag.number) {
-        (ber::Class::Context, 0) if e.tag.constructed => {
-            ExternalEncoding::Single(Bytes::copy_from_slice(e.inner()?.raw))
-        }
-        (ber::Class::Context, 1) => ExternalEncoding::Octets(e.octets()?),
-        (ber::Class::Context, 2) => ExternalEncoding::Arbitrary(e.bits()?),
-        _ => {
-            return Err(BerError::UnexpectedTag {
-                expected: "EXTERNAL encoding",
-                found: e.tag,
-            });
-        }
-    };
+    let encoding = ExternalEncoding::decode(&r.next_tlv()?, "EXTERNAL encoding")?;
     r.finish()?;
     Ok(External {
         direct_reference,
@@ -408,17 +406,7 @@ fn explicit_oid(t: &Tlv<'_>) -> Result<ObjectIdentifier, BerError> {
 }
 
 fn decode_aarq(t: &Tlv<'_>) -> Result<Aarq, BerError> {
-    let mut a = Aarq {
-        protocol_version: None,
-        application_context: ObjectIdentifier::from(oids::ID_AS_ACSE),
-        called: AeTitle::default(),
-        calling: AeTitle::default(),
-        acse_requirements: None,
-        mechanism_name: None,
-        authentication_value: None,
-        implementation_information: None,
-        user_information: Vec::new(),
-    };
+    let mut a = Aarq::new(ObjectIdentifier::from(oids::ID_AS_ACSE), Vec::new());
     let mut have_ctx = false;
     let mut r = t.reader()?;
     while !r.is_empty() {
@@ -601,11 +589,7 @@ fn put_external(out: &mut BytesMut, e: &External) {
         if let Some(d) = &e.descriptor {
             ber::put_tlv(o, Tag::univ(7), d);
         }
-        match &e.encoding {
-            ExternalEncoding::Single(v) => ber::put_tlv(o, Tag::ctx_c(0), v),
-            ExternalEncoding::Octets(v) => ber::put_tlv(o, Tag::ctx(1), v),
-            ExternalEncoding::Arbitrary(v) => ber::put_bits(o, Tag::ctx(2), v),
-        }
+        e.encoding.put(o);
     });
 }
 
@@ -861,14 +845,8 @@ impl Acse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::osi::test_hex as hex;
     use proptest::prelude::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
 
     #[test]
     fn release_bytes() {
@@ -921,17 +899,7 @@ mod tests {
                 .is_err()
         );
         let mut m = Acse::new(Role::Responder);
-        let aarq = Aarq {
-            protocol_version: None,
-            application_context: ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88),
-            called: AeTitle::default(),
-            calling: AeTitle::default(),
-            acse_requirements: None,
-            mechanism_name: None,
-            authentication_value: None,
-            implementation_information: None,
-            user_information: vec![],
-        };
+        let aarq = Aarq::new(ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88), vec![]);
         m.handle(AcseEvent::Incoming(Apdu::Aarq(Box::new(aarq.clone()))))
             .unwrap();
         m.handle(AcseEvent::Send(Apdu::Aare(Box::new(accept(&aarq, vec![])))))

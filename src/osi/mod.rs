@@ -19,6 +19,16 @@ pub mod stack;
 pub mod tp0;
 pub mod tpkt;
 
+/// Test helper shared by the layers' byte-vector tests: the bytes of a hex string
+/// (`"6203"` → `[0x62, 0x03]`).
+#[cfg(test)]
+pub(crate) fn test_hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 /// Bounds on what a peer may make us allocate; every length read from the wire is checked
 /// against these before buffering.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -101,15 +101,45 @@ pub struct ContextResult {
     pub provider_reason: Option<i64>,
 }
 
-/// Presentation data values of one PDV-list.
+/// Presentation data values of one PDV-list (X.226 §8.4.2). The CHOICE is the one of the
+/// X.690 §8.18 EXTERNAL encoding, so ACSE's [`ExternalEncoding`](super::acse::ExternalEncoding)
+/// is this type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PdvValue {
-    /// single-ASN1-type: exactly one encoded value (a whole TLV, as received).
+    /// single-ASN1-type [0]: exactly one encoded value (a whole TLV, as received).
     Single(Bytes),
-    /// octet-aligned.
+    /// octet-aligned [1].
     Octets(Bytes),
-    /// arbitrary.
+    /// arbitrary [2].
     Arbitrary(BitString),
+}
+
+impl PdvValue {
+    /// Decodes the alternative `t` carries; `what` names the CHOICE in the error.
+    pub(crate) fn decode(t: &Tlv<'_>, what: &'static str) -> Result<Self, BerError> {
+        Ok(match (t.tag.class, t.tag.number) {
+            (ber::Class::Context, 0) if t.tag.constructed => {
+                Self::Single(Bytes::copy_from_slice(t.inner()?.raw))
+            }
+            (ber::Class::Context, 1) => Self::Octets(t.octets()?),
+            (ber::Class::Context, 2) => Self::Arbitrary(t.bits()?),
+            _ => {
+                return Err(BerError::UnexpectedTag {
+                    expected: what,
+                    found: t.tag,
+                });
+            }
+        })
+    }
+
+    /// Encodes the alternative held (`[0]` explicit, `[1]` and `[2]` implicit).
+    pub(crate) fn put(&self, out: &mut BytesMut) {
+        match self {
+            Self::Single(v) => ber::put_tlv(out, Tag::ctx_c(0), v),
+            Self::Octets(v) => ber::put_tlv(out, Tag::ctx(1), v),
+            Self::Arbitrary(v) => ber::put_bits(out, Tag::ctx(2), v),
+        }
+    }
 }
 
 /// One PDV-list of fully-encoded-data.
@@ -383,20 +413,7 @@ pub fn user_data(t: &Tlv<'_>) -> Result<UserData, BerError> {
         let context_id = ir
             .expect(ber::INTEGER, "presentation-context-identifier")?
             .integer()?;
-        let v = ir.next_tlv()?;
-        let value = match (v.tag.class, v.tag.number) {
-            (ber::Class::Context, 0) if v.tag.constructed => {
-                PdvValue::Single(Bytes::copy_from_slice(v.inner()?.raw))
-            }
-            (ber::Class::Context, 1) => PdvValue::Octets(v.octets()?),
-            (ber::Class::Context, 2) => PdvValue::Arbitrary(v.bits()?),
-            _ => {
-                return Err(BerError::UnexpectedTag {
-                    expected: "presentation-data-values",
-                    found: v.tag,
-                });
-            }
-        };
+        let value = PdvValue::decode(&ir.next_tlv()?, "presentation-data-values")?;
         ir.finish()?;
         out.push(Pdv {
             transfer_syntax,
@@ -611,11 +628,7 @@ fn put_user_data(out: &mut BytesMut, u: &UserData) {
                         ber::put_oid(o, ber::OID, ts);
                     }
                     ber::put_integer(o, ber::INTEGER, pdv.context_id);
-                    match &pdv.value {
-                        PdvValue::Single(v) => ber::put_tlv(o, Tag::ctx_c(0), v),
-                        PdvValue::Octets(v) => ber::put_tlv(o, Tag::ctx(1), v),
-                        PdvValue::Arbitrary(v) => ber::put_bits(o, Tag::ctx(2), v),
-                    }
+                    pdv.value.put(o);
                 });
             }
         }),
@@ -1108,14 +1121,9 @@ impl Presentation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::osi::test_hex as hex;
     use proptest::prelude::*;
 
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
     fn oid(a: &[u32]) -> ObjectIdentifier {
         ObjectIdentifier::new(a.to_vec()).unwrap()
     }

@@ -1095,14 +1095,8 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::osi::test_hex as hex;
     use proptest::prelude::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
 
     #[test]
     fn finish_and_disconnect_bytes() {

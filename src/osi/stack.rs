@@ -814,7 +814,7 @@ fn single_in(ud: Option<&UserData>, ctx: i64) -> Option<Bytes> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::osi::acse::{AeTitle, Diagnostic};
+    use crate::osi::acse::Diagnostic;
     use proptest::prelude::*;
 
     fn oid(o: &rasn::types::Oid) -> ObjectIdentifier {
@@ -847,19 +847,10 @@ mod tests {
                     transfer_syntaxes: ber,
                 },
             ],
-            aarq: Aarq {
-                protocol_version: None,
-                application_context: oid(oids::ID_AC_MS_ACCESS_88),
-                called: AeTitle::default(),
-                calling: AeTitle::default(),
-                acse_requirements: None,
-                mechanism_name: None,
-                authentication_value: None,
-                implementation_information: None,
-                user_information: vec![
-                    RosBind::Invoke(Bytes::from_static(&[0x31, 0x00])).to_external(3),
-                ],
-            },
+            aarq: Aarq::new(
+                oid(oids::ID_AC_MS_ACCESS_88),
+                vec![RosBind::Invoke(Bytes::from_static(&[0x31, 0x00])).to_external(3)],
+            ),
         }
     }
 
@@ -886,6 +877,27 @@ mod tests {
             panic!("not a DT: {t:?}")
         };
         session::decode_tsdu(data).unwrap().last().unwrap().kind
+    }
+
+    /// An initiator and a responder (P7 1988 abstract syntax) with an accepted association.
+    fn associated() -> (Stack, Stack) {
+        let mut ini = Stack::new(Role::Initiator, Limits::default(), vec![], None);
+        let mut res = Stack::new(
+            Role::Responder,
+            Limits::default(),
+            vec![oid(oids::ID_AS_MS_88)],
+            None,
+        );
+        ini.connect(connect_params()).unwrap();
+        pump(&mut ini, &mut res);
+        pump(&mut res, &mut ini);
+        let ev = pump(&mut ini, &mut res);
+        let StackEvent::AssociateIndication(ind) = &ev[0] else {
+            panic!()
+        };
+        res.accept(acse::accept(&ind.aarq, vec![])).unwrap();
+        pump(&mut res, &mut ini);
+        (ini, res)
     }
 
     #[test]
@@ -1057,22 +1069,7 @@ mod tests {
 
     #[test]
     fn garbage_after_association_aborts_only_the_stack() {
-        let mut ini = Stack::new(Role::Initiator, Limits::default(), vec![], None);
-        let mut res = Stack::new(
-            Role::Responder,
-            Limits::default(),
-            vec![oid(oids::ID_AS_MS_88)],
-            None,
-        );
-        ini.connect(connect_params()).unwrap();
-        pump(&mut ini, &mut res);
-        pump(&mut res, &mut ini);
-        let ev = pump(&mut ini, &mut res);
-        let StackEvent::AssociateIndication(ind) = &ev[0] else {
-            panic!()
-        };
-        res.accept(acse::accept(&ind.aarq, vec![])).unwrap();
-        pump(&mut res, &mut ini);
+        let (mut ini, mut res) = associated();
         // A DT whose presentation data is garbage: presentation ARP inside a session AB.
         let mut b = BytesMut::new();
         tpkt::encode(
@@ -1101,22 +1098,7 @@ mod tests {
 
     #[test]
     fn large_invoke_is_segmented_and_reassembled() {
-        let mut ini = Stack::new(Role::Initiator, Limits::default(), vec![], None);
-        let mut res = Stack::new(
-            Role::Responder,
-            Limits::default(),
-            vec![oid(oids::ID_AS_MS_88)],
-            None,
-        );
-        ini.connect(connect_params()).unwrap();
-        pump(&mut ini, &mut res);
-        pump(&mut res, &mut ini);
-        let ev = pump(&mut ini, &mut res);
-        let StackEvent::AssociateIndication(ind) = &ev[0] else {
-            panic!()
-        };
-        res.accept(acse::accept(&ind.aarq, vec![])).unwrap();
-        pump(&mut res, &mut ini);
+        let (mut ini, mut res) = associated();
         let mut arg = BytesMut::new();
         crate::osi::ber::put_tlv(&mut arg, crate::osi::ber::OCTET_STRING, &vec![0x5a; 10_000]);
         let arg = arg.freeze();

@@ -605,14 +605,8 @@ impl Tp0 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::osi::test_hex as hex;
     use proptest::prelude::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
 
     #[test]
     fn isode_style_cr_cc() {

@@ -126,10 +126,7 @@ struct TestServer {
 
 impl TestServer {
     async fn start(offered: Vec<AppContext>, settings: Settings) -> TestServer {
-        let mut server = Server::bind("127.0.0.1:0".parse().unwrap(), offered, settings)
-            .await
-            .unwrap();
-        let addr = server.local_addr();
+        let (mut server, addr) = bind_local(offered, settings).await;
         let (tx, seen) = mpsc::unbounded_channel();
         let (stop, mut stop_rx) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(async move {
@@ -263,6 +260,15 @@ async fn serve(mut assoc: Association, tx: mpsc::UnboundedSender<Seen>) {
     }
 }
 
+/// A server on 127.0.0.1, any free port, offering `offered`; and its address.
+async fn bind_local(offered: Vec<AppContext>, settings: Settings) -> (Server, SocketAddr) {
+    let server = Server::bind("127.0.0.1:0".parse().unwrap(), offered, settings)
+        .await
+        .unwrap();
+    let addr = server.local_addr();
+    (server, addr)
+}
+
 fn p7(addr: SocketAddr, password: &str) -> ConnectRequest {
     ConnectRequest::new(addr.to_string(), AppContext::MsAccess88, ms_bind(password))
         .called_tsel(b"3001")
@@ -319,14 +325,11 @@ async fn bind_accepted_and_refused() {
 
 #[tokio::test]
 async fn responder_sees_selectors_and_bind_syntax() {
-    let mut server = Server::bind(
-        "127.0.0.1:0".parse().unwrap(),
+    let (mut server, addr) = bind_local(
         vec![AppContext::MsAccess94, AppContext::MtsForcedAccess94],
         settings(),
     )
-    .await
-    .unwrap();
-    let addr = server.local_addr();
+    .await;
     let mut req = ConnectRequest::new(addr.to_string(), AppContext::MsAccess94, ms_bind("secret"))
         .called_tsel(b"3001")
         .settings(settings());
@@ -703,17 +706,10 @@ impl RawPeer {
                     def(3, oids::ID_AS_MRSE_88),
                     def(5, oids::ID_AS_MS_88),
                 ],
-                aarq: acse::Aarq {
-                    protocol_version: None,
-                    application_context: ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88),
-                    called: Default::default(),
-                    calling: Default::default(),
-                    acse_requirements: None,
-                    mechanism_name: None,
-                    authentication_value: None,
-                    implementation_information: None,
-                    user_information: vec![acse::RosBind::Invoke(ms_bind("secret")).to_external(5)],
-                },
+                aarq: acse::Aarq::new(
+                    ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88),
+                    vec![acse::RosBind::Invoke(ms_bind("secret")).to_external(5)],
+                ),
             })
             .unwrap();
         let mut stream = TcpStream::connect(addr).await.unwrap();
@@ -883,14 +879,7 @@ async fn max_associations_refuses_extra_connections() {
 
 #[tokio::test]
 async fn shutdown_ends_bound_associations() {
-    let mut server = Server::bind(
-        "127.0.0.1:0".parse().unwrap(),
-        vec![AppContext::MsAccess88],
-        settings(),
-    )
-    .await
-    .unwrap();
-    let addr = server.local_addr();
+    let (mut server, addr) = bind_local(vec![AppContext::MsAccess88], settings()).await;
     let client = tokio::spawn(client::connect(p7(addr, "secret")));
     let incoming = server.accept().await.unwrap();
     let mut assoc = incoming.accept(ms_bind_result());
@@ -912,14 +901,7 @@ async fn shutdown_ends_bound_associations() {
 
 #[tokio::test]
 async fn shutdown_signal_from_another_task_ends_the_accept_loop() {
-    let mut server = Server::bind(
-        "127.0.0.1:0".parse().unwrap(),
-        vec![AppContext::MsAccess88],
-        settings(),
-    )
-    .await
-    .unwrap();
-    let addr = server.local_addr();
+    let (mut server, addr) = bind_local(vec![AppContext::MsAccess88], settings()).await;
     let signal = server.shutdown_signal();
     let client = tokio::spawn(client::connect(p7(addr, "secret")));
     let assoc = server.accept().await.unwrap().accept(ms_bind_result());
@@ -1122,14 +1104,7 @@ async fn tshark_dissects_our_p7_and_p3_exchanges() {
 async fn responder_release_and_slow_bind_answer() {
     let mut s = settings();
     s.bind_timeout = Duration::from_millis(300);
-    let mut server = Server::bind(
-        "127.0.0.1:0".parse().unwrap(),
-        vec![AppContext::MsAccess88],
-        s,
-    )
-    .await
-    .unwrap();
-    let addr = server.local_addr();
+    let (mut server, addr) = bind_local(vec![AppContext::MsAccess88], s).await;
     // The store may release too (RLRQ in FN from the responder).
     let client = tokio::spawn(client::connect(p7(addr, "secret")));
     let assoc = server.accept().await.unwrap().accept(ms_bind_result());
@@ -1201,14 +1176,7 @@ async fn hostile_bytes_before_bind_close_only_that_connection() {
 
 #[tokio::test]
 async fn timed_out_invokes_free_their_slot() {
-    let mut server = Server::bind(
-        "127.0.0.1:0".parse().unwrap(),
-        vec![AppContext::MsAccess88],
-        settings(),
-    )
-    .await
-    .unwrap();
-    let addr = server.local_addr();
+    let (mut server, addr) = bind_local(vec![AppContext::MsAccess88], settings()).await;
     let mut s = settings();
     s.osi.max_outstanding_invokes = 1;
     s.operation_timeout = Duration::from_millis(200);
@@ -1251,14 +1219,7 @@ async fn peer_invokes_beyond_the_limit_are_rejected() {
     use mstore::osi::stack::StackEvent;
     let mut s = settings();
     s.osi.max_outstanding_invokes = 2;
-    let mut server = Server::bind(
-        "127.0.0.1:0".parse().unwrap(),
-        vec![AppContext::MsAccess88],
-        s,
-    )
-    .await
-    .unwrap();
-    let addr = server.local_addr();
+    let (mut server, addr) = bind_local(vec![AppContext::MsAccess88], s).await;
     let peer = tokio::spawn(RawPeer::bind(addr));
     let mut assoc = server.accept().await.unwrap().accept(ms_bind_result());
     let mut peer = peer.await.unwrap();

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use mstore::config::Config;
@@ -48,6 +48,35 @@ impl Setup {
     }
     fn cfg(&self) -> &str {
         self.config.to_str().unwrap()
+    }
+    /// `mstorectl <kind> add --config … <flag> <value> --password-file <pw>`.
+    fn ctl_add(&self, kind: &str, flag: &str, value: &str, pw: &str) -> Output {
+        mstorectl(&[
+            kind,
+            "add",
+            "--config",
+            self.cfg(),
+            flag,
+            value,
+            "--password-file",
+            pw,
+        ])
+    }
+    /// `mstorectl user add` for `or_address` with the password in `pw`, stdout discarded.
+    fn user_add(&self, or_address: &str, pw: &Path) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_mstorectl"));
+        c.args([
+            "user",
+            "add",
+            "--config",
+            self.cfg(),
+            "--or-address",
+            or_address,
+            "--password-file",
+            pw.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null());
+        c
     }
 }
 
@@ -238,16 +267,7 @@ fn ctl_user_add_list_remove_and_mta_add() {
     let s = Setup::new();
     let pw = s.password_file("pw", "secret");
     let a = "C=XX;A=ICAO;P=HONGKONG;O=HKGCAD;OU1=VHHH;CN=VHHHZQZA";
-    let out = mstorectl(&[
-        "user",
-        "add",
-        "--config",
-        s.cfg(),
-        "--or-address",
-        a,
-        "--password-file",
-        pw.to_str().unwrap(),
-    ]);
+    let out = s.ctl_add("user", "--or-address", a, pw.to_str().unwrap());
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     let out = mstorectl(&["user", "list", "--config", s.cfg()]);
@@ -268,16 +288,12 @@ fn ctl_user_add_list_remove_and_mta_add() {
     assert!(arr.iter().any(|u| u["canonical"] == addr(a).canonical()));
 
     // Adding an existing user (any spelling of the address) fails clearly, exit 2, one line.
-    let out = mstorectl(&[
+    let out = s.ctl_add(
         "user",
-        "add",
-        "--config",
-        s.cfg(),
         "--or-address",
         &a.to_lowercase(),
-        "--password-file",
         pw.to_str().unwrap(),
-    ]);
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(
@@ -298,28 +314,10 @@ fn ctl_user_add_list_remove_and_mta_add() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 
     // MTA.
-    let out = mstorectl(&[
-        "mta",
-        "add",
-        "--config",
-        s.cfg(),
-        "--name",
-        "mta2",
-        "--password-file",
-        pw.to_str().unwrap(),
-    ]);
+    let out = s.ctl_add("mta", "--name", "mta2", pw.to_str().unwrap());
     assert!(out.status.success(), "{}", text(&out.stderr));
     d.authenticate_mta("mta2", b"secret").unwrap();
-    let out = mstorectl(&[
-        "mta",
-        "add",
-        "--config",
-        s.cfg(),
-        "--name",
-        "mta",
-        "--password-file",
-        pw.to_str().unwrap(),
-    ]);
+    let out = s.ctl_add("mta", "--name", "mta", pw.to_str().unwrap());
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("already exists"));
 }
@@ -337,16 +335,12 @@ fn ctl_user_add_from_file_is_all_or_nothing() {
         "# AFTN users\nC=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLBBBB\n\nnot an address\n",
     )
     .unwrap();
-    let out = mstorectl(&[
+    let out = s.ctl_add(
         "user",
-        "add",
-        "--config",
-        s.cfg(),
         "--from-file",
         list.to_str().unwrap(),
-        "--password-file",
         pw.to_str().unwrap(),
-    ]);
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(
@@ -361,16 +355,12 @@ fn ctl_user_add_from_file_is_all_or_nothing() {
         format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLBBBB\n{DEMO}\n"),
     )
     .unwrap();
-    let out = mstorectl(&[
+    let out = s.ctl_add(
         "user",
-        "add",
-        "--config",
-        s.cfg(),
         "--from-file",
         list.to_str().unwrap(),
-        "--password-file",
         pw.to_str().unwrap(),
-    ]);
+    );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert_eq!(std::fs::read(s.directory_file()).unwrap(), before);
 
@@ -380,31 +370,23 @@ fn ctl_user_add_from_file_is_all_or_nothing() {
         "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLBBBB\nc=xx;a=icao;p=mstore;o=aftn;ou1=egllbbbb\n",
     )
     .unwrap();
-    let out = mstorectl(&[
+    let out = s.ctl_add(
         "user",
-        "add",
-        "--config",
-        s.cfg(),
         "--from-file",
         list.to_str().unwrap(),
-        "--password-file",
         pw.to_str().unwrap(),
-    ]);
+    );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert_eq!(std::fs::read(s.directory_file()).unwrap(), before);
 
     // All good: all added.
     std::fs::write(&list, "# comment\nC=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLBBBB\n\nC=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLCCCC\n").unwrap();
-    let out = mstorectl(&[
+    let out = s.ctl_add(
         "user",
-        "add",
-        "--config",
-        s.cfg(),
         "--from-file",
         list.to_str().unwrap(),
-        "--password-file",
         pw.to_str().unwrap(),
-    ]);
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(users_in(&s.directory_file()).unwrap().len(), 3);
 }
@@ -413,16 +395,7 @@ fn ctl_user_add_from_file_is_all_or_nothing() {
 fn ctl_rejects_bad_input_with_exit_2() {
     let s = Setup::new();
     let pw = s.password_file("pw", "secret");
-    let out = mstorectl(&[
-        "user",
-        "add",
-        "--config",
-        s.cfg(),
-        "--or-address",
-        "C=XX;Q",
-        "--password-file",
-        pw.to_str().unwrap(),
-    ]);
+    let out = s.ctl_add("user", "--or-address", "C=XX;Q", pw.to_str().unwrap());
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr).trim().lines().count(),
@@ -430,16 +403,7 @@ fn ctl_rejects_bad_input_with_exit_2() {
         "{}",
         text(&out.stderr)
     );
-    let out = mstorectl(&[
-        "user",
-        "add",
-        "--config",
-        s.cfg(),
-        "--or-address",
-        DEMO,
-        "--password-file",
-        "/nonexistent/pw",
-    ]);
+    let out = s.ctl_add("user", "--or-address", DEMO, "/nonexistent/pw");
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("/nonexistent/pw"));
     let out = mstorectl(&["user", "list", "--config", "/nonexistent/mstore.toml"]);
@@ -483,18 +447,7 @@ fn kill_during_user_add_leaves_old_or_new_file() {
     let s = Setup::new();
     let pw = s.password_file("pw", "secret");
     let add = |n: usize| {
-        Command::new(env!("CARGO_BIN_EXE_mstorectl"))
-            .args([
-                "user",
-                "add",
-                "--config",
-                s.cfg(),
-                "--or-address",
-                &format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLL{n:04}"),
-                "--password-file",
-                pw.to_str().unwrap(),
-            ])
-            .stdout(Stdio::null())
+        s.user_add(&format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLL{n:04}"), &pw)
             .stderr(Stdio::null())
             .spawn()
             .unwrap()
@@ -564,18 +517,7 @@ fn concurrent_adds_are_serialised_and_none_is_lost() {
     let pw = s.password_file("pw", "secret");
     let children: Vec<_> = (0..6)
         .map(|n| {
-            Command::new(env!("CARGO_BIN_EXE_mstorectl"))
-                .args([
-                    "user",
-                    "add",
-                    "--config",
-                    s.cfg(),
-                    "--or-address",
-                    &format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGKK{n:04}"),
-                    "--password-file",
-                    pw.to_str().unwrap(),
-                ])
-                .stdout(Stdio::null())
+            s.user_add(&format!("C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGKK{n:04}"), &pw)
                 .stderr(Stdio::piped())
                 .spawn()
                 .unwrap()
@@ -607,16 +549,7 @@ fn mta_names_are_checked() {
     let s = Setup::new();
     let pw = s.password_file("pw", "secret");
     for bad in ["", "two words", &"m".repeat(33)] {
-        let out = mstorectl(&[
-            "mta",
-            "add",
-            "--config",
-            s.cfg(),
-            "--name",
-            bad,
-            "--password-file",
-            pw.to_str().unwrap(),
-        ]);
+        let out = s.ctl_add("mta", "--name", bad, pw.to_str().unwrap());
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
         assert!(
             text(&out.stderr).contains("MTA name"),
@@ -633,16 +566,7 @@ fn user_add_creates_a_missing_directory_file() {
     let out = mstorectl(&["user", "list", "--config", s.cfg()]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let pw = s.password_file("pw", "secret");
-    let out = mstorectl(&[
-        "user",
-        "add",
-        "--config",
-        s.cfg(),
-        "--or-address",
-        DEMO,
-        "--password-file",
-        pw.to_str().unwrap(),
-    ]);
+    let out = s.ctl_add("user", "--or-address", DEMO, pw.to_str().unwrap());
     assert!(out.status.success(), "{}", text(&out.stderr));
     let d = EmbeddedDirectory::open(s.directory_file()).unwrap();
     d.authenticate_user(Some(&addr(DEMO)), None, b"secret")

@@ -447,17 +447,10 @@ fn tshark_reads_our_p7_exchange_without_errors() {
             def(3, oids::ID_AS_MS_88),
             def(5, oids::ID_AS_MSSE),
         ],
-        aarq: acse::Aarq {
-            protocol_version: None,
-            application_context: ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88),
-            called: Default::default(),
-            calling: Default::default(),
-            acse_requirements: None,
-            mechanism_name: None,
-            authentication_value: None,
-            implementation_information: None,
-            user_information: vec![RosBind::Invoke(bind_arg).to_external(3)],
-        },
+        aarq: acse::Aarq::new(
+            ObjectIdentifier::from(oids::ID_AC_MS_ACCESS_88),
+            vec![RosBind::Invoke(bind_arg).to_external(3)],
+        ),
     };
     let supported = vec![
         ObjectIdentifier::from(oids::ID_AS_MS_88),

@@ -977,17 +977,15 @@ fn tshark_decodes_our_extended_content_type_and_extensions() {
         &invoke_packet(5, &x411::encode(&arg).unwrap()),
         ID_AS_MDSE_88,
     );
-    assert_clean(&text);
-    for want in [
-        "extended: 1.3.26.0.4406.0.4.1",
-        "ia5-text",
-        "conversion-with-loss-prohibited",
-    ] {
-        assert!(
-            text.contains(want),
-            "tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "delivery",
+        &[
+            "extended: 1.3.26.0.4406.0.4.1",
+            "ia5-text",
+            "conversion-with-loss-prohibited",
+        ],
+    );
 }
 
 #[test]
@@ -1008,13 +1006,11 @@ fn tshark_decodes_our_mts_bind_argument() {
         &bind_packet(&x411::encode(&arg).unwrap()),
         ID_AS_MTS,
     );
-    assert_clean(&text);
-    for want in ["MTSBindArgument", "mTA: mta.example", "ia5-string: s3cret"] {
-        assert!(
-            text.contains(want),
-            "tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "bind argument",
+        &["MTSBindArgument", "mTA: mta.example", "ia5-string: s3cret"],
+    );
 }
 
 #[test]
@@ -1123,20 +1119,18 @@ fn tshark_decodes_a_full_mts_bind_argument() {
     let bytes = x411::encode(&arg).unwrap();
     assert_eq!(x411::decode::<MTSBindArgument>(&bytes).unwrap(), arg);
     let text = run_tshark(&tshark, &bind_packet(&bytes), ID_AS_MTS);
-    assert_clean(&text);
-    for want in [
-        "user-agent (/C=GB/A= /P=SMHS/O=Store/S=Agent/)",
-        "messages-waiting",
-        "privacy-mark: ",
-        "TEST",
-        "unclassified (1)",
-        "private-extension: 1.2.3.4.5",
-    ] {
-        assert!(
-            text.contains(want),
-            "tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "bind argument",
+        &[
+            "user-agent (/C=GB/A= /P=SMHS/O=Store/S=Agent/)",
+            "messages-waiting",
+            "privacy-mark: ",
+            "TEST",
+            "unclassified (1)",
+            "private-extension: 1.2.3.4.5",
+        ],
+    );
 }
 
 #[test]
@@ -1169,21 +1163,19 @@ fn tshark_decodes_our_submission_and_report() {
         &invoke_packet(3, &x411::encode(&submission).unwrap()),
         ID_AS_MSSE,
     );
-    assert_clean(&text);
-    for want in [
-        "MessageSubmissionArgument",
-        "(/C=GB/A= /P=SMHS/O=Store/S=Sender/)",
-        "(/C=GB/A= /P=SMHS/O=Percival/S=Gal/)",
-        "content-identifier: SUB-1",
-        "priority: non-urgent (1)",
-        "alternate-recipient-allowed",
-        "report",
-    ] {
-        assert!(
-            text.contains(want),
-            "submission: tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "submission",
+        &[
+            "MessageSubmissionArgument",
+            "(/C=GB/A= /P=SMHS/O=Store/S=Sender/)",
+            "(/C=GB/A= /P=SMHS/O=Percival/S=Gal/)",
+            "content-identifier: SUB-1",
+            "priority: non-urgent (1)",
+            "alternate-recipient-allowed",
+            "report",
+        ],
+    );
 
     let result = MessageSubmissionResult {
         message_submission_identifier: mts_id(Some("SMHS"), "sub.0001"),
@@ -1196,13 +1188,11 @@ fn tshark_decodes_our_submission_and_report() {
         &result_packet(3, &x411::encode(&result).unwrap()),
         ID_AS_MSSE,
     );
-    assert_clean(&text);
-    for want in ["MessageSubmissionResult", "local-identifier: sub.0001"] {
-        assert!(
-            text.contains(want),
-            "result: tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "result",
+        &["MessageSubmissionResult", "local-identifier: sub.0001"],
+    );
 
     let report = ReportDeliveryArgument {
         subject_submission_identifier: mts_id(Some("SMHS"), "sub.0001"),
@@ -1243,21 +1233,19 @@ fn tshark_decodes_our_submission_and_report() {
         &invoke_packet(6, &x411::encode(&report).unwrap()),
         ID_AS_MDSE_88,
     );
-    assert_clean(&text);
-    for want in [
-        "ReportDeliveryArgument",
-        "local-identifier: sub.0001",
-        "non-delivery-reason-code: unable-to-transfer (1)",
-        "non-delivery-diagnostic-code: unrecognised-OR-name (0)",
-        "supplementary-information: no such user",
-        "type-of-MTS-user: ms (2)",
-        "(/C=GB/A= /P=SMHS/O=Percival/S=Other/)",
-    ] {
-        assert!(
-            text.contains(want),
-            "report: tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "report",
+        &[
+            "ReportDeliveryArgument",
+            "local-identifier: sub.0001",
+            "non-delivery-reason-code: unable-to-transfer (1)",
+            "non-delivery-diagnostic-code: unrecognised-OR-name (0)",
+            "supplementary-information: no such user",
+            "type-of-MTS-user: ms (2)",
+            "(/C=GB/A= /P=SMHS/O=Percival/S=Other/)",
+        ],
+    );
 }
 
 #[test]
@@ -1277,17 +1265,15 @@ fn tshark_decodes_our_mts_bind_result() {
         &bind_result_packets(&x411::encode(&result).unwrap()),
         ID_AS_MTS,
     );
-    assert_clean(&text);
-    for want in [
-        "MTSBindResult",
-        "message-store (/C=GB/A= /P=SMHS/O=Store/)",
-        "ia5-string: reply",
-    ] {
-        assert!(
-            text.contains(want),
-            "tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "bind result",
+        &[
+            "MTSBindResult",
+            "message-store (/C=GB/A= /P=SMHS/O=Store/)",
+            "ia5-string: reply",
+        ],
+    );
 }
 
 /// The contents of a definite-length TLV.
@@ -1385,18 +1371,16 @@ fn tshark_decodes_our_controls_waiting_and_errors() {
         &invoke_packet(2, &x411::encode(&controls).unwrap()),
         ID_AS_MDSE_88,
     );
-    assert_clean(&text);
-    for want in [
-        "permissible-maximum-content-length: 65536",
-        "permissible-lowest-priority: urgent (2)",
-        "interpersonal-messaging-1988 (22)",
-        "1.3.26.0.4406.0.4.1",
-    ] {
-        assert!(
-            text.contains(want),
-            "controls: tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "controls",
+        &[
+            "permissible-maximum-content-length: 65536",
+            "permissible-lowest-priority: urgent (2)",
+            "interpersonal-messaging-1988 (22)",
+            "1.3.26.0.4406.0.4.1",
+        ],
+    );
 
     let waiting = DeliveryControlResult {
         waiting_operations: Some([false, true].into_iter().collect()),
@@ -1410,17 +1394,15 @@ fn tshark_decodes_our_controls_waiting_and_errors() {
         &result_packet(2, &x411::encode(&waiting).unwrap()),
         ID_AS_MDSE_88,
     );
-    assert_clean(&text);
-    for want in [
-        "waiting-operations",
-        "long-content",
-        "interpersonal-messaging-1988 (22)",
-    ] {
-        assert!(
-            text.contains(want),
-            "waiting: tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "waiting",
+        &[
+            "waiting-operations",
+            "long-content",
+            "interpersonal-messaging-1988 (22)",
+        ],
+    );
 
     let text = run_tshark(
         &tshark,
@@ -1463,16 +1445,14 @@ fn tshark_decodes_our_controls_waiting_and_errors() {
         ),
         ID_AS_MDSE_88,
     );
-    assert_clean(&text);
-    for want in [
-        "permissible-lowest-priority (12)",
-        "parameter-unacceptable (2)",
-    ] {
-        assert!(
-            text.contains(want),
-            "refused: tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "refused",
+        &[
+            "permissible-lowest-priority (12)",
+            "parameter-unacceptable (2)",
+        ],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1544,6 +1524,18 @@ fn json_find<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::
             .or_else(|| m.values().find_map(|x| json_find(x, key))),
         serde_json::Value::Array(a) => a.iter().find_map(|x| json_find(x, key)),
         _ => None,
+    }
+}
+
+/// tshark complains about nothing and shows every one of `wants` (`what`: the PDU, for the
+/// failure message).
+fn assert_shows(text: &str, what: &str, wants: &[&str]) {
+    assert_clean(text);
+    for want in wants {
+        assert!(
+            text.contains(want),
+            "{what}: tshark does not show {want:?}:\n{text}"
+        );
     }
 }
 
@@ -1836,20 +1828,18 @@ fn tshark_decodes_our_register_argument() {
         &invoke_packet(op::REGISTER as u8, &x411::encode(&arg).unwrap()),
         ID_AS_MASE_88,
     );
-    assert_clean(&text);
-    for want in [
-        "RegisterArgument",
-        "(/C=GB/A= /P=SMHS/O=Store/S=Box/)",
-        "maximum-content-length: 1048576",
-        "objects: messages (0)",
-        "1.3.26.0.4406.0.4.1",
-        "permissible-lowest-priority: non-urgent (1)",
-    ] {
-        assert!(
-            text.contains(want),
-            "tshark does not show {want:?}:\n{text}"
-        );
-    }
+    assert_shows(
+        &text,
+        "register",
+        &[
+            "RegisterArgument",
+            "(/C=GB/A= /P=SMHS/O=Store/S=Box/)",
+            "maximum-content-length: 1048576",
+            "objects: messages (0)",
+            "1.3.26.0.4406.0.4.1",
+            "permissible-lowest-priority: non-urgent (1)",
+        ],
+    );
 }
 
 #[test]

@@ -1,10 +1,9 @@
 //! X.411 (1999) §8.1.1 MTS-bind: MTSBindArgument, MTSBindResult and the mts-bind-error
 //! parameter; §8.4.1.2 change-credentials argument.
 
-use rasn::error::DecodeError;
 use rasn::prelude::*;
 
-use super::ber::{RawComponent, ctx, parse, parse_plain, parse_tagged, put, required, set_decode};
+use super::ber::{ctx, explicit, implicit, parse_plain, set_decoder};
 use super::common::{ExtensionField, MTAName, SecurityContext};
 use super::orname::ORName;
 
@@ -41,23 +40,10 @@ pub struct DeliveryQueue {
     pub octets: Option<u32>,
 }
 
-impl DeliveryQueue {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut messages, mut octets) = (None, None);
-        for c in comps {
-            match c.tag {
-                t if t == ctx(0) => put(&mut messages, parse_tagged(c, t)?, "messages")?,
-                t if t == ctx(1) => put(&mut octets, parse_tagged(c, t)?, "octets")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            messages: required(messages, "messages")?,
-            octets,
-        })
-    }
-}
-set_decode!(DeliveryQueue);
+set_decoder!(DeliveryQueue {
+    req messages "messages": ctx(0) => implicit,
+    opt octets "octets": ctx(1) => implicit,
+});
 
 /// `MessagesWaiting ::= SET { urgent [0], normal [1], non-urgent [2] DeliveryQueue }`.
 #[derive(AsnType, Encode, Debug, Clone, PartialEq, Eq, Hash)]
@@ -74,25 +60,11 @@ pub struct MessagesWaiting {
     pub non_urgent: DeliveryQueue,
 }
 
-impl MessagesWaiting {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut urgent, mut normal, mut non_urgent) = (None, None, None);
-        for c in comps {
-            match c.tag {
-                t if t == ctx(0) => put(&mut urgent, parse_tagged(c, t)?, "urgent")?,
-                t if t == ctx(1) => put(&mut normal, parse_tagged(c, t)?, "normal")?,
-                t if t == ctx(2) => put(&mut non_urgent, parse_tagged(c, t)?, "non-urgent")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            urgent: required(urgent, "urgent")?,
-            normal: required(normal, "normal")?,
-            non_urgent: required(non_urgent, "non-urgent")?,
-        })
-    }
-}
-set_decode!(MessagesWaiting);
+set_decoder!(MessagesWaiting {
+    req urgent "urgent": ctx(0) => implicit,
+    req normal "normal": ctx(1) => implicit,
+    req non_urgent "non-urgent": ctx(2) => implicit,
+});
 
 /// `Password ::= CHOICE { ia5-string IA5String, octet-string OCTET STRING }`
 /// (SIZE (0..ub-password-length), 62).
@@ -126,10 +98,6 @@ pub type InitiatorCredentials = Credentials;
 /// `ResponderCredentials ::= Credentials`.
 pub type ResponderCredentials = Credentials;
 
-fn explicit_credentials(c: &RawComponent) -> Result<Credentials, DecodeError> {
-    parse(c, |d| d.decode_explicit_prefix::<Credentials>(c.tag))
-}
-
 /// `MTSBindArgument ::= SET { initiator-name ObjectName, messages-waiting [1] EXPLICIT
 /// MessagesWaiting OPTIONAL, initiator-credentials [2] InitiatorCredentials, security-context
 /// [3] SecurityContext OPTIONAL, ..., extensions [5] SET OF ExtensionField DEFAULT {} }`.
@@ -154,38 +122,13 @@ pub struct MTSBindArgument {
     pub extensions: Option<Vec<ExtensionField>>,
 }
 
-impl MTSBindArgument {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut name, mut waiting, mut credentials, mut security, mut extensions) =
-            (None, None, None, None, None);
-        for c in comps {
-            match c.tag {
-                t if ObjectName::is_tag(t) => put(&mut name, parse_plain(c)?, "initiator-name")?,
-                t if t == ctx(1) => put(
-                    &mut waiting,
-                    parse(c, |d| d.decode_explicit_prefix(t))?,
-                    "messages-waiting",
-                )?,
-                t if t == ctx(2) => put(
-                    &mut credentials,
-                    explicit_credentials(c)?,
-                    "initiator-credentials",
-                )?,
-                t if t == ctx(3) => put(&mut security, parse_tagged(c, t)?, "security-context")?,
-                t if t == ctx(5) => put(&mut extensions, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            initiator_name: required(name, "initiator-name")?,
-            messages_waiting: waiting,
-            initiator_credentials: required(credentials, "initiator-credentials")?,
-            security_context: security,
-            extensions,
-        })
-    }
-}
-set_decode!(MTSBindArgument);
+set_decoder!(MTSBindArgument {
+    req initiator_name "initiator-name": ObjectName::is_tag => parse_plain,
+    opt messages_waiting "messages-waiting": ctx(1) => explicit,
+    req initiator_credentials "initiator-credentials": ctx(2) => explicit,
+    opt security_context "security-context": ctx(3) => implicit,
+    opt extensions "extensions": ctx(5) => implicit,
+});
 
 /// `MTSBindResult ::= SET { responder-name ObjectName, messages-waiting [1] EXPLICIT
 /// MessagesWaiting OPTIONAL, responder-credentials [2] ResponderCredentials, ...,
@@ -208,35 +151,12 @@ pub struct MTSBindResult {
     pub extensions: Option<Vec<ExtensionField>>,
 }
 
-impl MTSBindResult {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut name, mut waiting, mut credentials, mut extensions) = (None, None, None, None);
-        for c in comps {
-            match c.tag {
-                t if ObjectName::is_tag(t) => put(&mut name, parse_plain(c)?, "responder-name")?,
-                t if t == ctx(1) => put(
-                    &mut waiting,
-                    parse(c, |d| d.decode_explicit_prefix(t))?,
-                    "messages-waiting",
-                )?,
-                t if t == ctx(2) => put(
-                    &mut credentials,
-                    explicit_credentials(c)?,
-                    "responder-credentials",
-                )?,
-                t if t == ctx(5) => put(&mut extensions, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            responder_name: required(name, "responder-name")?,
-            messages_waiting: waiting,
-            responder_credentials: required(credentials, "responder-credentials")?,
-            extensions,
-        })
-    }
-}
-set_decode!(MTSBindResult);
+set_decoder!(MTSBindResult {
+    req responder_name "responder-name": ObjectName::is_tag => parse_plain,
+    opt messages_waiting "messages-waiting": ctx(1) => explicit,
+    req responder_credentials "responder-credentials": ctx(2) => explicit,
+    opt extensions "extensions": ctx(5) => implicit,
+});
 
 /// The mts-bind-error parameter: `INTEGER { busy(0), authentication-error(2),
 /// unacceptable-dialogue-mode(3), unacceptable-security-context(4),
@@ -271,20 +191,7 @@ pub struct ChangeCredentialsArgument {
     pub new_credentials: Credentials,
 }
 
-impl ChangeCredentialsArgument {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut old, mut new) = (None, None);
-        for c in comps {
-            match c.tag {
-                t if t == ctx(0) => put(&mut old, explicit_credentials(c)?, "old-credentials")?,
-                t if t == ctx(1) => put(&mut new, explicit_credentials(c)?, "new-credentials")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            old_credentials: required(old, "old-credentials")?,
-            new_credentials: required(new, "new-credentials")?,
-        })
-    }
-}
-set_decode!(ChangeCredentialsArgument);
+set_decoder!(ChangeCredentialsArgument {
+    req old_credentials "old-credentials": ctx(0) => explicit,
+    req new_credentials "new-credentials": ctx(1) => explicit,
+});

@@ -7,8 +7,8 @@ use rasn::prelude::*;
 use rasn::types::Identifier;
 
 use super::ber::{
-    RawComponent, app, components, ctx, fail, parse, parse_any_contents, parse_tagged, put,
-    required,
+    HandChoice, RawComponent, any_contents, app, choice_codec, ctx, fail, implicit, parse,
+    set_decoder,
 };
 
 /// `Time ::= UTCTime`.
@@ -207,57 +207,21 @@ fn relative_oid_contents(arcs: &[u32]) -> Option<Vec<u8>> {
     }
     let mut out = Vec::new();
     for &arc in arcs {
-        let mut groups = vec![(arc & 0x7f) as u8];
-        let mut rest = arc >> 7;
-        while rest > 0 {
-            groups.push(((rest & 0x7f) as u8) | 0x80);
-            rest >>= 7;
-        }
-        out.extend(groups.iter().rev());
+        crate::asn1::ber::write_base128(&mut out, u64::from(arc));
     }
     Some(out)
 }
 
-impl AsnType for ContentType {
-    const TAG: Tag = Tag::EOC;
-    const TAG_TREE: TagTree = TagTree::Choice(&[
-        TagTree::Leaf(BUILT_IN_CONTENT_TYPE),
-        TagTree::Leaf(Tag::OBJECT_IDENTIFIER),
-        TagTree::Leaf(Tag::RELATIVE_OID),
-    ]);
-    const IS_CHOICE: bool = true;
-}
-
-impl Encode for ContentType {
-    fn encode<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
+impl HandChoice for ContentType {
+    fn encode_choice<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
         self.encode_as(e, BUILT_IN_CONTENT_TYPE)
     }
 
-    fn encode_with_tag_and_constraints<'b, E: Encoder<'b>>(
-        &self,
-        e: &mut E,
-        _tag: Tag,
-        _constraints: &Constraints,
-        _identifier: Identifier,
-    ) -> Result<(), E::Error> {
-        self.encode(e)
+    fn decode_choice(c: &RawComponent) -> Result<Self, DecodeError> {
+        Self::from_component(c, &[BUILT_IN_CONTENT_TYPE])
     }
 }
-
-impl Decode for ContentType {
-    fn decode<D: Decoder>(d: &mut D) -> Result<Self, D::Error> {
-        let c = RawComponent::decode(d)?;
-        Ok(Self::from_component(&c, &[BUILT_IN_CONTENT_TYPE])?)
-    }
-
-    fn decode_with_tag_and_constraints<D: Decoder>(
-        d: &mut D,
-        _tag: Tag,
-        _constraints: &Constraints,
-    ) -> Result<Self, D::Error> {
-        Self::decode(d)
-    }
-}
+choice_codec!(ContentType: BUILT_IN_CONTENT_TYPE, Tag::OBJECT_IDENTIFIER, Tag::RELATIVE_OID);
 
 /// `DeliveredContentType ::= CHOICE { built-in [0] BuiltInContentType, extended
 /// ExtendedContentType }` (1999). A 1988 MTA sends the plain ContentType here
@@ -277,46 +241,16 @@ impl DeliveredContentType {
     }
 }
 
-impl AsnType for DeliveredContentType {
-    const TAG: Tag = Tag::EOC;
-    const TAG_TREE: TagTree = TagTree::Choice(&[
-        TagTree::Leaf(DELIVERED_BUILT_IN),
-        TagTree::Leaf(Tag::OBJECT_IDENTIFIER),
-        TagTree::Leaf(Tag::RELATIVE_OID),
-    ]);
-    const IS_CHOICE: bool = true;
-}
-
-impl Encode for DeliveredContentType {
-    fn encode<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
+impl HandChoice for DeliveredContentType {
+    fn encode_choice<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
         self.0.encode_as(e, DELIVERED_BUILT_IN)
     }
 
-    fn encode_with_tag_and_constraints<'b, E: Encoder<'b>>(
-        &self,
-        e: &mut E,
-        _tag: Tag,
-        _constraints: &Constraints,
-        _identifier: Identifier,
-    ) -> Result<(), E::Error> {
-        self.encode(e)
+    fn decode_choice(c: &RawComponent) -> Result<Self, DecodeError> {
+        Self::from_component(c)
     }
 }
-
-impl Decode for DeliveredContentType {
-    fn decode<D: Decoder>(d: &mut D) -> Result<Self, D::Error> {
-        let c = RawComponent::decode(d)?;
-        Ok(Self::from_component(&c)?)
-    }
-
-    fn decode_with_tag_and_constraints<D: Decoder>(
-        d: &mut D,
-        _tag: Tag,
-        _constraints: &Constraints,
-    ) -> Result<Self, D::Error> {
-        Self::decode(d)
-    }
-}
+choice_codec!(DeliveredContentType: DELIVERED_BUILT_IN, Tag::OBJECT_IDENTIFIER, Tag::RELATIVE_OID);
 
 /// `Priority ::= [APPLICATION 7] ENUMERATED { normal(0), non-urgent(1), urgent(2) }`.
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -357,38 +291,12 @@ pub struct EncodedInformationTypes {
     pub extended_encoded_information_types: Option<ExtendedEncodedInformationTypes>,
 }
 
-impl EncodedInformationTypes {
-    /// Decodes the SET implicitly tagged `tag`, skipping unknown components.
-    pub(crate) fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut built_in, mut g3, mut teletex, mut extended) = (None, None, None, None);
-        for c in comps {
-            match c.tag {
-                t if t == ctx(0) => put(&mut built_in, parse_tagged(c, t)?, "built-in-eits")?,
-                t if t == ctx(1) => put(&mut g3, parse_tagged(c, t)?, "g3-facsimile")?,
-                t if t == ctx(2) => put(&mut teletex, parse_any_contents(c, t)?, "teletex")?,
-                t if t == ctx(4) => put(&mut extended, parse_tagged(c, t)?, "extended-eits")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            built_in_encoded_information_types: required(built_in, "built-in-eits")?,
-            g3_facsimile: g3,
-            teletex,
-            extended_encoded_information_types: extended,
-        })
-    }
-}
-
-impl Decode for EncodedInformationTypes {
-    fn decode_with_tag_and_constraints<D: Decoder>(
-        d: &mut D,
-        tag: Tag,
-        _constraints: &Constraints,
-    ) -> Result<Self, D::Error> {
-        let comps = components(d, tag)?;
-        Ok(Self::from_components(&comps)?)
-    }
-}
+set_decoder!(EncodedInformationTypes {
+    req built_in_encoded_information_types "built-in-eits": ctx(0) => implicit,
+    opt g3_facsimile "g3-facsimile": ctx(1) => implicit,
+    opt teletex "teletex": ctx(2) => any_contents,
+    opt extended_encoded_information_types "extended-eits": ctx(4) => implicit,
+});
 
 /// `EncodedInformationTypesConstraints ::= SEQUENCE {...}` (1994 delivery controls).
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash, Default)]

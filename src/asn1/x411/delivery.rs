@@ -7,8 +7,8 @@ use rasn::prelude::*;
 use rasn::types::Identifier;
 
 use super::ber::{
-    RawComponent, app, ctx, fail, parse, parse_any_contents, parse_plain, parse_printable_lenient,
-    parse_tagged, put, required, set_decode,
+    HandChoice, RawComponent, any_contents, app, choice_codec, ctx, explicit, fail, implicit,
+    parse, parse_plain, printable_lenient, set_decoder,
 };
 use super::common::{
     Content, ContentIdentifier, ContentType, DeliveredContentType, EncodedInformationTypes,
@@ -64,86 +64,24 @@ impl OtherMessageDeliveryFields {
     pub fn effective_priority(&self) -> Priority {
         self.priority.unwrap_or(Priority::Normal)
     }
-
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let mut content_type = None;
-        let mut originator_name = None;
-        let mut original_eits = None;
-        let mut priority = None;
-        let mut delivery_flags = None;
-        let mut other_recipient_names = None;
-        let mut this_recipient_name = None;
-        let mut originally_intended = None;
-        let mut converted_eits = None;
-        let mut submission_time = None;
-        let mut content_identifier = None;
-        let mut extensions = None;
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if DeliveredContentType::is_tag(t) => put(
-                    &mut content_type,
-                    DeliveredContentType::from_component(c)?,
-                    "content-type",
-                )?,
-                _ if t == ORName::TAG => {
-                    put(&mut originator_name, parse_plain(c)?, "originator-name")?
-                }
-                _ if t == ctx(1) => put(&mut original_eits, parse_tagged(c, t)?, "original-eits")?,
-                _ if t == Priority::TAG => put(&mut priority, parse_plain(c)?, "priority")?,
-                _ if t == ctx(2) => {
-                    put(&mut delivery_flags, parse_tagged(c, t)?, "delivery-flags")?
-                }
-                _ if t == ctx(3) => put(
-                    &mut other_recipient_names,
-                    parse_tagged(c, t)?,
-                    "other-recipient-names",
-                )?,
-                _ if t == ctx(4) => put(
-                    &mut this_recipient_name,
-                    parse_tagged(c, t)?,
-                    "this-recipient-name",
-                )?,
-                _ if t == ctx(5) => put(
-                    &mut originally_intended,
-                    parse_tagged(c, t)?,
-                    "originally-intended-recipient-name",
-                )?,
-                _ if t == ctx(6) => {
-                    put(&mut converted_eits, parse_tagged(c, t)?, "converted-eits")?
-                }
-                _ if t == ctx(7) => put(
-                    &mut submission_time,
-                    parse_tagged(c, t)?,
-                    "message-submission-time",
-                )?,
-                _ if t == ctx(8) => put(
-                    &mut content_identifier,
-                    parse_printable_lenient(c, t)?,
-                    "content-identifier",
-                )?,
-                _ if t == ctx(9) => put(&mut extensions, parse_tagged(c, t)?, "extensions")?,
-                // Components a newer edition or a vendor adds are skipped, not refused.
-                _ => {}
-            }
-        }
-        Ok(Self {
-            content_type: required(content_type, "content-type")?,
-            originator_name: required(originator_name, "originator-name")?,
-            original_encoded_information_types: original_eits,
-            priority,
-            delivery_flags,
-            other_recipient_names,
-            this_recipient_name: required(this_recipient_name, "this-recipient-name")?,
-            originally_intended_recipient_name: originally_intended,
-            converted_encoded_information_types: converted_eits,
-            message_submission_time: required(submission_time, "message-submission-time")?,
-            content_identifier,
-            extensions,
-        })
-    }
 }
-set_decode!(OtherMessageDeliveryFields);
+
+set_decoder!(OtherMessageDeliveryFields {
+    req content_type "content-type":
+        DeliveredContentType::is_tag => DeliveredContentType::from_component,
+    req originator_name "originator-name": ORName::TAG => parse_plain,
+    opt original_encoded_information_types "original-eits": ctx(1) => implicit,
+    opt priority "priority": Priority::TAG => parse_plain,
+    opt delivery_flags "delivery-flags": ctx(2) => implicit,
+    opt other_recipient_names "other-recipient-names": ctx(3) => implicit,
+    req this_recipient_name "this-recipient-name": ctx(4) => implicit,
+    opt originally_intended_recipient_name "originally-intended-recipient-name":
+        ctx(5) => implicit,
+    opt converted_encoded_information_types "converted-eits": ctx(6) => implicit,
+    req message_submission_time "message-submission-time": ctx(7) => implicit,
+    opt content_identifier "content-identifier": ctx(8) => printable_lenient,
+    opt extensions "extensions": ctx(9) => implicit,
+});
 
 /// `MessageDeliveryArgument ::= SEQUENCE { COMPONENTS OF MessageDeliveryEnvelope,
 /// content Content }`, the envelope being `SEQUENCE { message-delivery-identifier,
@@ -209,15 +147,7 @@ fn wrap<'a>(tag: Tag, parts: impl IntoIterator<Item = &'a RawComponent>) -> Vec<
         .collect();
     // Universal SEQUENCE 0x30 or SET 0x31.
     let mut out = vec![0x20 | (tag.value as u8 & 0x1f)];
-    let len = body.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let octets = len.to_be_bytes();
-        let skip = octets.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (octets.len() - skip) as u8);
-        out.extend(octets.iter().skip(skip));
-    }
+    crate::ber::write_length(&mut out, body.len());
     out.extend(body);
     out
 }
@@ -239,32 +169,11 @@ pub struct MessageDeliveryResult {
     pub extensions: Option<Vec<ExtensionField>>,
 }
 
-impl MessageDeliveryResult {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut certificate, mut proof, mut extensions) = (None, None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(
-                    &mut certificate,
-                    parse_any_contents(c, t)?,
-                    "recipient-certificate",
-                )?,
-                _ if t == ctx(1) => {
-                    put(&mut proof, parse_any_contents(c, t)?, "proof-of-delivery")?
-                }
-                _ if t == ctx(2) => put(&mut extensions, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            recipient_certificate: certificate,
-            proof_of_delivery: proof,
-            extensions,
-        })
-    }
-}
-set_decode!(MessageDeliveryResult);
+set_decoder!(MessageDeliveryResult {
+    opt recipient_certificate "recipient-certificate": ctx(0) => any_contents,
+    opt proof_of_delivery "proof-of-delivery": ctx(1) => any_contents,
+    opt extensions "extensions": ctx(2) => implicit,
+});
 
 /// `TypeOfMTSUser ::= INTEGER {...} (0..ub-mts-user-types)`.
 pub mod type_of_mts_user {
@@ -362,24 +271,12 @@ impl DeliveryReport {
     pub fn effective_type_of_mts_user(&self) -> u16 {
         self.type_of_mts_user.unwrap_or(type_of_mts_user::PUBLIC)
     }
-
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut time, mut user) = (None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(&mut time, parse_tagged(c, t)?, "message-delivery-time")?,
-                _ if t == ctx(1) => put(&mut user, parse_tagged(c, t)?, "type-of-MTS-user")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            message_delivery_time: required(time, "message-delivery-time")?,
-            type_of_mts_user: user,
-        })
-    }
 }
-set_decode!(DeliveryReport);
+
+set_decoder!(DeliveryReport {
+    req message_delivery_time "message-delivery-time": ctx(0) => implicit,
+    opt type_of_mts_user "type-of-MTS-user": ctx(1) => implicit,
+});
 
 /// `NonDeliveryReport ::= SET { non-delivery-reason-code [0] NonDeliveryReasonCode,
 /// non-delivery-diagnostic-code [1] NonDeliveryDiagnosticCode OPTIONAL }`.
@@ -394,24 +291,10 @@ pub struct NonDeliveryReport {
     pub non_delivery_diagnostic_code: Option<u16>,
 }
 
-impl NonDeliveryReport {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut reason, mut diagnostic) = (None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(&mut reason, parse_tagged(c, t)?, "reason-code")?,
-                _ if t == ctx(1) => put(&mut diagnostic, parse_tagged(c, t)?, "diagnostic-code")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            non_delivery_reason_code: required(reason, "non-delivery-reason-code")?,
-            non_delivery_diagnostic_code: diagnostic,
-        })
-    }
-}
-set_decode!(NonDeliveryReport);
+set_decoder!(NonDeliveryReport {
+    req non_delivery_reason_code "non-delivery-reason-code": ctx(0) => implicit,
+    opt non_delivery_diagnostic_code "non-delivery-diagnostic-code": ctx(1) => implicit,
+});
 
 /// `ReportType ::= CHOICE { delivery [0] DeliveryReport, non-delivery [1] NonDeliveryReport }`.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
@@ -448,47 +331,16 @@ pub struct PerRecipientReportDeliveryFields {
     pub extensions: Option<Vec<ExtensionField>>,
 }
 
-impl PerRecipientReportDeliveryFields {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut actual, mut report_type, mut converted, mut intended, mut info, mut ext) =
-            (None, None, None, None, None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(&mut actual, parse_tagged(c, t)?, "actual-recipient-name")?,
-                _ if t == ctx(1) => put(
-                    &mut report_type,
-                    parse(c, |d| d.decode_explicit_prefix(t))?,
-                    "report-type",
-                )?,
-                _ if t == EncodedInformationTypes::TAG => {
-                    put(&mut converted, parse_plain(c)?, "converted-eits")?
-                }
-                _ if t == ctx(2) => put(
-                    &mut intended,
-                    parse_tagged(c, t)?,
-                    "originally-intended-recipient-name",
-                )?,
-                _ if t == ctx(3) => put(
-                    &mut info,
-                    parse_printable_lenient(c, t)?,
-                    "supplementary-information",
-                )?,
-                _ if t == ctx(4) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            actual_recipient_name: required(actual, "actual-recipient-name")?,
-            report_type: required(report_type, "report-type")?,
-            converted_encoded_information_types: converted,
-            originally_intended_recipient_name: intended,
-            supplementary_information: info,
-            extensions: ext,
-        })
-    }
-}
-set_decode!(PerRecipientReportDeliveryFields);
+set_decoder!(PerRecipientReportDeliveryFields {
+    req actual_recipient_name "actual-recipient-name": ctx(0) => implicit,
+    req report_type "report-type": ctx(1) => explicit,
+    opt converted_encoded_information_types "converted-eits":
+        EncodedInformationTypes::TAG => parse_plain,
+    opt originally_intended_recipient_name "originally-intended-recipient-name":
+        ctx(2) => implicit,
+    opt supplementary_information "supplementary-information": ctx(3) => printable_lenient,
+    opt extensions "extensions": ctx(4) => implicit,
+});
 
 /// `ReportDeliveryArgument ::= SET { COMPONENTS OF ReportDeliveryEnvelope, returned-content
 /// [0] Content OPTIONAL }` with the PerReportDeliveryFields components (X.411 §8.3.1.2).
@@ -515,57 +367,17 @@ pub struct ReportDeliveryArgument {
     pub returned_content: Option<Content>,
 }
 
-impl ReportDeliveryArgument {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut subject, mut content_id, mut content_type, mut original, mut ext) =
-            (None, None, None, None, None);
-        let (mut per_recipient, mut returned) = (None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == MTSIdentifier::TAG => put(
-                    &mut subject,
-                    parse_plain(c)?,
-                    "subject-submission-identifier",
-                )?,
-                _ if t == app(10) => put(
-                    &mut content_id,
-                    parse_printable_lenient(c, t)?,
-                    "content-identifier",
-                )?,
-                _ if ContentType::is_content_type_tag(t) => put(
-                    &mut content_type,
-                    ContentType::from_component(c, &[app(6)])?,
-                    "content-type",
-                )?,
-                _ if t == EncodedInformationTypes::TAG => {
-                    put(&mut original, parse_plain(c)?, "original-eits")?
-                }
-                _ if t == ctx(1) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
-                _ if t == Tag::SEQUENCE => {
-                    put(&mut per_recipient, parse_plain(c)?, "per-recipient-fields")?
-                }
-                _ if t == ctx(0) => put(&mut returned, parse_tagged(c, t)?, "returned-content")?,
-                _ => {}
-            }
-        }
-        let per_recipient_fields: Vec<PerRecipientReportDeliveryFields> =
-            required(per_recipient, "per-recipient-fields")?;
-        if per_recipient_fields.is_empty() {
-            return Err(fail("per-recipient-fields is empty"));
-        }
-        Ok(Self {
-            subject_submission_identifier: required(subject, "subject-submission-identifier")?,
-            content_identifier: content_id,
-            content_type,
-            original_encoded_information_types: original,
-            extensions: ext,
-            per_recipient_fields,
-            returned_content: returned,
-        })
-    }
-}
-set_decode!(ReportDeliveryArgument);
+set_decoder!(ReportDeliveryArgument {
+    nonempty per_recipient_fields "per-recipient-fields": Tag::SEQUENCE => parse_plain,
+    req subject_submission_identifier "subject-submission-identifier":
+        MTSIdentifier::TAG => parse_plain,
+    opt content_identifier "content-identifier": app(10) => printable_lenient,
+    opt content_type "content-type": ContentType::is_content_type_tag => ContentType::decode_choice,
+    opt original_encoded_information_types "original-eits":
+        EncodedInformationTypes::TAG => parse_plain,
+    opt extensions "extensions": ctx(1) => implicit,
+    opt returned_content "returned-content": ctx(0) => implicit,
+});
 
 /// `ReportDeliveryEnvelope ::= SET { COMPONENTS OF PerReportDeliveryFields,
 /// per-recipient-fields }`: a [`ReportDeliveryArgument`] without `returned-content`.
@@ -606,52 +418,26 @@ pub enum ReportDeliveryResult {
     Extensions(Vec<ExtensionField>),
 }
 
-impl AsnType for ReportDeliveryResult {
-    const TAG: Tag = Tag::EOC;
-    const TAG_TREE: TagTree = TagTree::Choice(&[TagTree::Leaf(Tag::NULL), TagTree::Leaf(Tag::SET)]);
-    const IS_CHOICE: bool = true;
-}
-
-impl Encode for ReportDeliveryResult {
-    fn encode<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
+impl HandChoice for ReportDeliveryResult {
+    fn encode_choice<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
         match self {
             Self::EmptyResult => e.encode_null(Tag::NULL, Identifier::EMPTY).map(drop),
             Self::Extensions(v) => v.encode_with_tag(e, Tag::SET),
         }
     }
 
-    fn encode_with_tag_and_constraints<'b, E: Encoder<'b>>(
-        &self,
-        e: &mut E,
-        _tag: Tag,
-        _constraints: &Constraints,
-        _identifier: Identifier,
-    ) -> Result<(), E::Error> {
-        self.encode(e)
-    }
-}
-
-impl Decode for ReportDeliveryResult {
-    fn decode<D: Decoder>(d: &mut D) -> Result<Self, D::Error> {
-        let c = RawComponent::decode(d)?;
+    fn decode_choice(c: &RawComponent) -> Result<Self, DecodeError> {
         Ok(match c.tag {
             t if t == Tag::NULL => {
-                parse(&c, |d| d.decode_null(Tag::NULL))?;
+                parse(c, |d| d.decode_null(Tag::NULL))?;
                 Self::EmptyResult
             }
-            t if t == Tag::SET => Self::Extensions(parse_tagged(&c, Tag::SET)?),
-            _ => return Err(fail("not a ReportDeliveryResult").into()),
+            t if t == Tag::SET => Self::Extensions(implicit(c)?),
+            _ => return Err(fail("not a ReportDeliveryResult")),
         })
     }
-
-    fn decode_with_tag_and_constraints<D: Decoder>(
-        d: &mut D,
-        _tag: Tag,
-        _constraints: &Constraints,
-    ) -> Result<Self, D::Error> {
-        Self::decode(d)
-    }
 }
+choice_codec!(ReportDeliveryResult: Tag::NULL, Tag::SET);
 
 /// `Operations ::= BIT STRING { probe-submission-or-report-delivery(0),
 /// message-submission-or-message-delivery(1) }`.
@@ -695,56 +481,22 @@ impl Controls {
     pub fn effective_restrict(&self) -> bool {
         self.restrict.unwrap_or(true)
     }
-
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let mut out = Self::default();
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(&mut out.restrict, parse_tagged(c, t)?, "restrict")?,
-                _ if t == ctx(1) => put(
-                    &mut out.permissible_operations,
-                    parse_tagged(c, t)?,
-                    "permissible-operations",
-                )?,
-                _ if t == ctx(2) => put(
-                    &mut out.permissible_maximum_content_length,
-                    parse_tagged(c, t)?,
-                    "permissible-maximum-content-length",
-                )?,
-                _ if t == Priority::TAG => put(
-                    &mut out.permissible_lowest_priority,
-                    parse_plain(c)?,
-                    "permissible-lowest-priority",
-                )?,
-                _ if t == ctx(4) => put(
-                    &mut out.permissible_content_types,
-                    parse_tagged(c, t)?,
-                    "permissible-content-types",
-                )?,
-                _ if t == Tag::SEQUENCE => put(
-                    &mut out.permissible_encoded_information_types,
-                    parse_plain(c)?,
-                    "permissible-encoded-information-types",
-                )?,
-                _ if t == EncodedInformationTypes::TAG => put(
-                    &mut out.permissible_encoded_information_types_88,
-                    parse_plain(c)?,
-                    "permissible-encoded-information-types-88",
-                )?,
-                _ if t == ctx(5) => put(
-                    &mut out.permissible_security_context,
-                    parse_tagged(c, t)?,
-                    "permissible-security-context",
-                )?,
-                _ if t == ctx(6) => put(&mut out.extensions, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(out)
-    }
 }
-set_decode!(Controls);
+
+set_decoder!(Controls {
+    opt restrict "restrict": ctx(0) => implicit,
+    opt permissible_operations "permissible-operations": ctx(1) => implicit,
+    opt permissible_maximum_content_length "permissible-maximum-content-length":
+        ctx(2) => implicit,
+    opt permissible_lowest_priority "permissible-lowest-priority": Priority::TAG => parse_plain,
+    opt permissible_content_types "permissible-content-types": ctx(4) => implicit,
+    opt permissible_encoded_information_types "permissible-encoded-information-types":
+        Tag::SEQUENCE => parse_plain,
+    opt permissible_encoded_information_types_88 "permissible-encoded-information-types-88":
+        EncodedInformationTypes::TAG => parse_plain,
+    opt permissible_security_context "permissible-security-context": ctx(5) => implicit,
+    opt extensions "extensions": ctx(6) => implicit,
+});
 
 /// `DeliveryControlArgument ::= SET { COMPONENTS OF DeliveryControls, extensions [6] ... }`.
 pub type DeliveryControlArgument = Controls;
@@ -776,40 +528,14 @@ pub struct Waiting {
     pub extensions: Option<Vec<ExtensionField>>,
 }
 
-impl Waiting {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let mut out = Self::default();
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(
-                    &mut out.waiting_operations,
-                    parse_tagged(c, t)?,
-                    "waiting-operations",
-                )?,
-                _ if t == ctx(1) => put(
-                    &mut out.waiting_messages,
-                    parse_tagged(c, t)?,
-                    "waiting-messages",
-                )?,
-                _ if t == ctx(2) => put(
-                    &mut out.waiting_content_types,
-                    parse_tagged(c, t)?,
-                    "waiting-content-types",
-                )?,
-                _ if t == EncodedInformationTypes::TAG => put(
-                    &mut out.waiting_encoded_information_types,
-                    parse_plain(c)?,
-                    "waiting-encoded-information-types",
-                )?,
-                _ if t == ctx(6) => put(&mut out.extensions, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(out)
-    }
-}
-set_decode!(Waiting);
+set_decoder!(Waiting {
+    opt waiting_operations "waiting-operations": ctx(0) => implicit,
+    opt waiting_messages "waiting-messages": ctx(1) => implicit,
+    opt waiting_content_types "waiting-content-types": ctx(2) => implicit,
+    opt waiting_encoded_information_types "waiting-encoded-information-types":
+        EncodedInformationTypes::TAG => parse_plain,
+    opt extensions "extensions": ctx(6) => implicit,
+});
 
 /// `DeliveryControlResult ::= SET { COMPONENTS OF Waiting, extensions [6] ... }`.
 pub type DeliveryControlResult = Waiting;

@@ -1,10 +1,9 @@
 //! X.419 (1999) MTSAccessProtocol operation and error codes (local values) and the X.411
 //! §8.2.2 / §8.3.2 / §8.4.2 abstract-error parameters.
 
-use rasn::error::DecodeError;
 use rasn::prelude::*;
 
-use super::ber::{RawComponent, ctx, parse_tagged, put, required, set_decode};
+use super::ber::{ctx, implicit, parse_plain, set_decoder};
 use super::common::ExtensionType;
 use super::orname::ORName;
 
@@ -122,30 +121,9 @@ pub struct RefusedOperation {
     pub refusal_reason: RefusalReason,
 }
 
-impl RefusedOperation {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut argument, mut reason) = (None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(1) => put(
-                    &mut argument,
-                    RefusedArgumentChoice::BuiltInArgument(parse_tagged(c, t)?),
-                    "refused-argument",
-                )?,
-                _ if t == ctx(0) || t == ctx(3) => put(
-                    &mut argument,
-                    RefusedArgumentChoice::RefusedExtension(super::ber::parse_plain(c)?),
-                    "refused-argument",
-                )?,
-                _ if t == ctx(2) => put(&mut reason, parse_tagged(c, t)?, "refusal-reason")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            refused_argument: required(argument, "refused-argument")?,
-            refusal_reason: required(reason, "refusal-reason")?,
-        })
-    }
-}
-set_decode!(RefusedOperation);
+set_decoder!(RefusedOperation {
+    req refused_argument "refused-argument":
+        ctx(1) => |c| implicit(c).map(RefusedArgumentChoice::BuiltInArgument);
+        [ctx(0), ctx(3)] => |c| parse_plain(c).map(RefusedArgumentChoice::RefusedExtension),
+    req refusal_reason "refusal-reason": ctx(2) => implicit,
+});

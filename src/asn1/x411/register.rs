@@ -6,7 +6,8 @@ use rasn::prelude::*;
 use rasn::types::Identifier;
 
 use super::ber::{
-    RawComponent, ctx, fail, parse, parse_any_contents, parse_plain, parse_tagged, put, set_decode,
+    HandChoice, RawComponent, any_contents, choice_codec, ctx, explicit, fail, implicit, parse,
+    parse_plain, set_decoder,
 };
 use super::common::{
     ContentType, EncodedInformationTypes, EncodedInformationTypesConstraints, ExtensionField,
@@ -58,45 +59,17 @@ pub struct MessageClass {
     pub extensions: Option<Vec<ExtensionField>>,
 }
 
-impl MessageClass {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let mut out = Self::default();
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => {
-                    put(&mut out.content_types, parse_tagged(c, t)?, "content-types")?
-                }
-                _ if t == ctx(1) => put(
-                    &mut out.maximum_content_length,
-                    parse_tagged(c, t)?,
-                    "maximum-content-length",
-                )?,
-                _ if t == ctx(2) => put(
-                    &mut out.encoded_information_types_constraints,
-                    parse_tagged(c, t)?,
-                    "encoded-information-types-constraints",
-                )?,
-                _ if t == ctx(3) => put(
-                    &mut out.security_labels,
-                    parse_tagged(c, t)?,
-                    "security-labels",
-                )?,
-                _ if t == ctx(4) => put(&mut out.priority, parse_tagged(c, t)?, "priority")?,
-                _ if t == ctx(5) => put(&mut out.objects, parse_tagged(c, t)?, "objects")?,
-                _ if t == ctx(6) => put(
-                    &mut out.applies_only_to,
-                    parse_any_contents(c, t)?,
-                    "applies-only-to",
-                )?,
-                _ if t == ctx(7) => put(&mut out.extensions, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(out)
-    }
-}
-set_decode!(MessageClass);
+set_decoder!(MessageClass {
+    opt content_types "content-types": ctx(0) => implicit,
+    opt maximum_content_length "maximum-content-length": ctx(1) => implicit,
+    opt encoded_information_types_constraints "encoded-information-types-constraints":
+        ctx(2) => implicit,
+    opt security_labels "security-labels": ctx(3) => implicit,
+    opt priority "priority": ctx(4) => implicit,
+    opt objects "objects": ctx(5) => implicit,
+    opt applies_only_to "applies-only-to": ctx(6) => any_contents,
+    opt extensions "extensions": ctx(7) => implicit,
+});
 
 /// `DeliverableClass ::= MessageClass (WITH COMPONENTS {..., priority ABSENT,
 /// applies-only-to ABSENT})`.
@@ -132,51 +105,16 @@ pub struct RegisterArgument {
     pub extensions: Option<Vec<ExtensionField>>,
 }
 
-impl RegisterArgument {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let mut out = Self::default();
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ORName::TAG => put(&mut out.user_name, parse_plain(c)?, "user-name")?,
-                _ if t == ctx(0) => put(
-                    &mut out.user_address,
-                    parse_any_contents(c, t)?,
-                    "user-address",
-                )?,
-                _ if t == Tag::SET => put(
-                    &mut out.deliverable_class,
-                    parse_tagged(c, t)?,
-                    "deliverable-class",
-                )?,
-                _ if t == ctx(2) => put(
-                    &mut out.default_delivery_controls,
-                    parse(c, |d| d.decode_explicit_prefix(t))?,
-                    "default-delivery-controls",
-                )?,
-                _ if t == ctx(3) => put(
-                    &mut out.redirections,
-                    parse_any_contents(c, t)?,
-                    "redirections",
-                )?,
-                _ if t == ctx(4) => put(
-                    &mut out.restricted_delivery,
-                    parse_any_contents(c, t)?,
-                    "restricted-delivery",
-                )?,
-                _ if t == ctx(5) => put(
-                    &mut out.retrieve_registrations,
-                    parse_any_contents(c, t)?,
-                    "retrieve-registrations",
-                )?,
-                _ if t == ctx(6) => put(&mut out.extensions, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(out)
-    }
-}
-set_decode!(RegisterArgument);
+set_decoder!(RegisterArgument {
+    opt user_name "user-name": ORName::TAG => parse_plain,
+    opt user_address "user-address": ctx(0) => any_contents,
+    opt deliverable_class "deliverable-class": Tag::SET => implicit,
+    opt default_delivery_controls "default-delivery-controls": ctx(2) => explicit,
+    opt redirections "redirections": ctx(3) => any_contents,
+    opt restricted_delivery "restricted-delivery": ctx(4) => any_contents,
+    opt retrieve_registrations "retrieve-registrations": ctx(5) => any_contents,
+    opt extensions "extensions": ctx(6) => implicit,
+});
 
 /// The `non-empty-result` SET of RegisterResult.
 #[derive(AsnType, Encode, Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -190,25 +128,10 @@ pub struct RegisteredInformation {
     pub extensions: Option<Vec<ExtensionField>>,
 }
 
-impl RegisteredInformation {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let mut out = Self::default();
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(
-                    &mut out.registered_information,
-                    parse_tagged(c, t)?,
-                    "registered-information",
-                )?,
-                _ if t == ctx(1) => put(&mut out.extensions, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(out)
-    }
-}
-set_decode!(RegisteredInformation);
+set_decoder!(RegisteredInformation {
+    opt registered_information "registered-information": ctx(0) => implicit,
+    opt extensions "extensions": ctx(1) => implicit,
+});
 
 /// `RegisterResult ::= CHOICE { empty-result NULL, non-empty-result SET {...} }`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -220,52 +143,26 @@ pub enum RegisterResult {
     NonEmptyResult(Box<RegisteredInformation>),
 }
 
-impl AsnType for RegisterResult {
-    const TAG: Tag = Tag::EOC;
-    const TAG_TREE: TagTree = TagTree::Choice(&[TagTree::Leaf(Tag::NULL), TagTree::Leaf(Tag::SET)]);
-    const IS_CHOICE: bool = true;
-}
-
-impl Encode for RegisterResult {
-    fn encode<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
+impl HandChoice for RegisterResult {
+    fn encode_choice<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
         match self {
             Self::EmptyResult => e.encode_null(Tag::NULL, Identifier::EMPTY).map(drop),
             Self::NonEmptyResult(v) => v.encode(e),
         }
     }
 
-    fn encode_with_tag_and_constraints<'b, E: Encoder<'b>>(
-        &self,
-        e: &mut E,
-        _tag: Tag,
-        _constraints: &Constraints,
-        _identifier: Identifier,
-    ) -> Result<(), E::Error> {
-        self.encode(e)
-    }
-}
-
-impl Decode for RegisterResult {
-    fn decode<D: Decoder>(d: &mut D) -> Result<Self, D::Error> {
-        let c = RawComponent::decode(d)?;
+    fn decode_choice(c: &RawComponent) -> Result<Self, DecodeError> {
         Ok(match c.tag {
             t if t == Tag::NULL => {
-                parse(&c, |d| d.decode_null(Tag::NULL))?;
+                parse(c, |d| d.decode_null(Tag::NULL))?;
                 Self::EmptyResult
             }
-            t if t == Tag::SET => Self::NonEmptyResult(Box::new(parse_plain(&c)?)),
-            _ => return Err(fail("not a RegisterResult").into()),
+            t if t == Tag::SET => Self::NonEmptyResult(Box::new(parse_plain(c)?)),
+            _ => return Err(fail("not a RegisterResult")),
         })
     }
-
-    fn decode_with_tag_and_constraints<D: Decoder>(
-        d: &mut D,
-        _tag: Tag,
-        _constraints: &Constraints,
-    ) -> Result<Self, D::Error> {
-        Self::decode(d)
-    }
 }
+choice_codec!(RegisterResult: Tag::NULL, Tag::SET);
 
 /// `Register88 ::= SET {...}`: the register argument of the 1988 contexts (mase-88); its
 /// result is NULL. `labels-and-redirections` is kept opaque.
@@ -293,47 +190,14 @@ pub struct Register88 {
     pub labels_and_redirections: Option<Any>,
 }
 
-impl Register88 {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let mut out = Self::default();
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ORName::TAG => put(&mut out.user_name, parse_plain(c)?, "user-name")?,
-                _ if t == ctx(0) => put(
-                    &mut out.user_address,
-                    parse_any_contents(c, t)?,
-                    "user-address",
-                )?,
-                _ if t == EncodedInformationTypes::TAG => put(
-                    &mut out.deliverable_encoded_information_types,
-                    parse_plain(c)?,
-                    "deliverable-encoded-information-types",
-                )?,
-                _ if t == ctx(1) => put(
-                    &mut out.deliverable_maximum_content_length,
-                    parse(c, |d| d.decode_explicit_prefix(t))?,
-                    "deliverable-maximum-content-length",
-                )?,
-                _ if t == ctx(2) => put(
-                    &mut out.default_delivery_controls,
-                    parse(c, |d| d.decode_explicit_prefix(t))?,
-                    "default-delivery-controls",
-                )?,
-                _ if t == ctx(3) => put(
-                    &mut out.deliverable_content_types,
-                    parse_tagged(c, t)?,
-                    "deliverable-content-types",
-                )?,
-                _ if t == ctx(4) => put(
-                    &mut out.labels_and_redirections,
-                    parse_any_contents(c, t)?,
-                    "labels-and-redirections",
-                )?,
-                _ => {}
-            }
-        }
-        Ok(out)
-    }
-}
-set_decode!(Register88);
+set_decoder!(Register88 {
+    opt user_name "user-name": ORName::TAG => parse_plain,
+    opt user_address "user-address": ctx(0) => any_contents,
+    opt deliverable_encoded_information_types "deliverable-encoded-information-types":
+        EncodedInformationTypes::TAG => parse_plain,
+    opt deliverable_maximum_content_length "deliverable-maximum-content-length":
+        ctx(1) => explicit,
+    opt default_delivery_controls "default-delivery-controls": ctx(2) => explicit,
+    opt deliverable_content_types "deliverable-content-types": ctx(3) => implicit,
+    opt labels_and_redirections "labels-and-redirections": ctx(4) => any_contents,
+});

@@ -2,13 +2,9 @@
 //! (§8.2.1.2), cancel-deferred-delivery (§8.2.1.3); submission-control's argument and result
 //! are [`Controls`](super::Controls) and [`Waiting`](super::Waiting).
 
-use rasn::error::DecodeError;
 use rasn::prelude::*;
 
-use super::ber::{
-    RawComponent, app, ctx, fail, parse_plain, parse_printable_lenient, parse_tagged, put,
-    required, set_decode,
-};
+use super::ber::{HandChoice, app, ctx, implicit, parse_plain, printable_lenient, set_decoder};
 use super::common::{
     Content, ContentIdentifier, ContentType, EncodedInformationTypes, ExtensionField,
     MTSIdentifier, PerMessageIndicators, Priority, Time,
@@ -38,34 +34,12 @@ pub struct PerRecipientMessageSubmissionFields {
     pub extensions: Option<Vec<ExtensionField>>,
 }
 
-impl PerRecipientMessageSubmissionFields {
-    pub(crate) fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut name, mut request, mut conversion, mut ext) = (None, None, None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ORName::TAG => put(&mut name, parse_plain(c)?, "recipient-name")?,
-                _ if t == ctx(0) => put(
-                    &mut request,
-                    parse_tagged(c, t)?,
-                    "originator-report-request",
-                )?,
-                _ if t == ctx(1) => {
-                    put(&mut conversion, parse_tagged(c, t)?, "explicit-conversion")?
-                }
-                _ if t == ctx(2) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            recipient_name: required(name, "recipient-name")?,
-            originator_report_request: required(request, "originator-report-request")?,
-            explicit_conversion: conversion,
-            extensions: ext,
-        })
-    }
-}
-set_decode!(PerRecipientMessageSubmissionFields);
+set_decoder!(PerRecipientMessageSubmissionFields {
+    req recipient_name "recipient-name": ORName::TAG => parse_plain,
+    req originator_report_request "originator-report-request": ctx(0) => implicit,
+    opt explicit_conversion "explicit-conversion": ctx(1) => implicit,
+    opt extensions "extensions": ctx(2) => implicit,
+});
 
 /// `PerRecipientProbeSubmissionFields` has the same components.
 pub type PerRecipientProbeSubmissionFields = PerRecipientMessageSubmissionFields;
@@ -106,64 +80,20 @@ impl MessageSubmissionEnvelope {
     pub fn effective_priority(&self) -> Priority {
         self.priority.unwrap_or(Priority::Normal)
     }
-
-    pub(crate) fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut originator, mut original, mut content_type, mut content_id) =
-            (None, None, None, None);
-        let (mut priority, mut indicators, mut deferred, mut ext, mut recipients) =
-            (None, None, None, None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ORName::TAG => put(&mut originator, parse_plain(c)?, "originator-name")?,
-                _ if t == EncodedInformationTypes::TAG => {
-                    put(&mut original, parse_plain(c)?, "original-eits")?
-                }
-                _ if ContentType::is_content_type_tag(t) => put(
-                    &mut content_type,
-                    ContentType::from_component(c, &[app(6)])?,
-                    "content-type",
-                )?,
-                _ if t == app(10) => put(
-                    &mut content_id,
-                    parse_printable_lenient(c, t)?,
-                    "content-identifier",
-                )?,
-                _ if t == Priority::TAG => put(&mut priority, parse_plain(c)?, "priority")?,
-                _ if t == app(8) => put(
-                    &mut indicators,
-                    parse_tagged(c, t)?,
-                    "per-message-indicators",
-                )?,
-                _ if t == ctx(0) => {
-                    put(&mut deferred, parse_tagged(c, t)?, "deferred-delivery-time")?
-                }
-                _ if t == ctx(2) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
-                _ if t == ctx(1) => {
-                    put(&mut recipients, parse_tagged(c, t)?, "per-recipient-fields")?
-                }
-                _ => {}
-            }
-        }
-        let per_recipient_fields: Vec<PerRecipientMessageSubmissionFields> =
-            required(recipients, "per-recipient-fields")?;
-        if per_recipient_fields.is_empty() {
-            return Err(fail("per-recipient-fields is empty"));
-        }
-        Ok(Self {
-            originator_name: required(originator, "originator-name")?,
-            original_encoded_information_types: original,
-            content_type: required(content_type, "content-type")?,
-            content_identifier: content_id,
-            priority,
-            per_message_indicators: indicators,
-            deferred_delivery_time: deferred,
-            extensions: ext,
-            per_recipient_fields,
-        })
-    }
 }
-set_decode!(MessageSubmissionEnvelope);
+
+set_decoder!(MessageSubmissionEnvelope {
+    nonempty per_recipient_fields "per-recipient-fields": ctx(1) => implicit,
+    req originator_name "originator-name": ORName::TAG => parse_plain,
+    opt original_encoded_information_types "original-eits":
+        EncodedInformationTypes::TAG => parse_plain,
+    req content_type "content-type": ContentType::is_content_type_tag => ContentType::decode_choice,
+    opt content_identifier "content-identifier": app(10) => printable_lenient,
+    opt priority "priority": Priority::TAG => parse_plain,
+    opt per_message_indicators "per-message-indicators": app(8) => implicit,
+    opt deferred_delivery_time "deferred-delivery-time": ctx(0) => implicit,
+    opt extensions "extensions": ctx(2) => implicit,
+});
 
 /// `MessageSubmissionArgument ::= SEQUENCE { envelope MessageSubmissionEnvelope,
 /// content Content }`.
@@ -194,34 +124,12 @@ pub struct MessageSubmissionResult {
     pub extensions: Option<Vec<ExtensionField>>,
 }
 
-impl MessageSubmissionResult {
-    pub(crate) fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut id, mut time, mut content_id, mut ext) = (None, None, None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == MTSIdentifier::TAG => {
-                    put(&mut id, parse_plain(c)?, "submission-identifier")?
-                }
-                _ if t == ctx(0) => put(&mut time, parse_tagged(c, t)?, "submission-time")?,
-                _ if t == app(10) => put(
-                    &mut content_id,
-                    parse_printable_lenient(c, t)?,
-                    "content-identifier",
-                )?,
-                _ if t == ctx(1) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            message_submission_identifier: required(id, "submission-identifier")?,
-            message_submission_time: required(time, "submission-time")?,
-            content_identifier: content_id,
-            extensions: ext,
-        })
-    }
-}
-set_decode!(MessageSubmissionResult);
+set_decoder!(MessageSubmissionResult {
+    req message_submission_identifier "submission-identifier": MTSIdentifier::TAG => parse_plain,
+    req message_submission_time "submission-time": ctx(0) => implicit,
+    opt content_identifier "content-identifier": app(10) => printable_lenient,
+    opt extensions "extensions": ctx(1) => implicit,
+});
 
 /// `ProbeSubmissionResult`: the same components as [`MessageSubmissionResult`].
 pub type ProbeSubmissionResult = MessageSubmissionResult;
@@ -255,59 +163,17 @@ pub struct ProbeSubmissionArgument {
     pub per_recipient_fields: Vec<PerRecipientProbeSubmissionFields>,
 }
 
-impl ProbeSubmissionArgument {
-    pub(crate) fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut originator, mut original, mut content_type, mut content_id) =
-            (None, None, None, None);
-        let (mut length, mut indicators, mut ext, mut recipients) = (None, None, None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ORName::TAG => put(&mut originator, parse_plain(c)?, "originator-name")?,
-                _ if t == EncodedInformationTypes::TAG => {
-                    put(&mut original, parse_plain(c)?, "original-eits")?
-                }
-                _ if ContentType::is_content_type_tag(t) => put(
-                    &mut content_type,
-                    ContentType::from_component(c, &[app(6)])?,
-                    "content-type",
-                )?,
-                _ if t == app(10) => put(
-                    &mut content_id,
-                    parse_printable_lenient(c, t)?,
-                    "content-identifier",
-                )?,
-                _ if t == ctx(0) => put(&mut length, parse_tagged(c, t)?, "content-length")?,
-                _ if t == app(8) => put(
-                    &mut indicators,
-                    parse_tagged(c, t)?,
-                    "per-message-indicators",
-                )?,
-                _ if t == ctx(2) => put(&mut ext, parse_tagged(c, t)?, "extensions")?,
-                _ if t == ctx(3) => {
-                    put(&mut recipients, parse_tagged(c, t)?, "per-recipient-fields")?
-                }
-                _ => {}
-            }
-        }
-        let per_recipient_fields: Vec<PerRecipientProbeSubmissionFields> =
-            required(recipients, "per-recipient-fields")?;
-        if per_recipient_fields.is_empty() {
-            return Err(fail("per-recipient-fields is empty"));
-        }
-        Ok(Self {
-            originator_name: required(originator, "originator-name")?,
-            original_encoded_information_types: original,
-            content_type: required(content_type, "content-type")?,
-            content_identifier: content_id,
-            content_length: length,
-            per_message_indicators: indicators,
-            extensions: ext,
-            per_recipient_fields,
-        })
-    }
-}
-set_decode!(ProbeSubmissionArgument);
+set_decoder!(ProbeSubmissionArgument {
+    nonempty per_recipient_fields "per-recipient-fields": ctx(3) => implicit,
+    req originator_name "originator-name": ORName::TAG => parse_plain,
+    opt original_encoded_information_types "original-eits":
+        EncodedInformationTypes::TAG => parse_plain,
+    req content_type "content-type": ContentType::is_content_type_tag => ContentType::decode_choice,
+    opt content_identifier "content-identifier": app(10) => printable_lenient,
+    opt content_length "content-length": ctx(0) => implicit,
+    opt per_message_indicators "per-message-indicators": app(8) => implicit,
+    opt extensions "extensions": ctx(2) => implicit,
+});
 
 /// `ProbeSubmissionEnvelope` is the probe-submission argument itself.
 pub type ProbeSubmissionEnvelope = ProbeSubmissionArgument;

@@ -5,12 +5,11 @@
 //! Attribute values are open types (`X413ATTRIBUTE.&Type`): they are kept as their complete
 //! BER encoding ([`Any`]) and built or read with the helpers of [`value`].
 
-use rasn::error::DecodeError;
 use rasn::prelude::*;
 
-use super::explicit::{RawComponent, Set, ctx, explicit, fail, parse, put, required};
+use super::explicit::{Set, ctx, explicit, fail, parse};
 use crate::asn1::x411::ber::components;
-use crate::asn1::x411::ber::set_decode;
+use crate::asn1::x411::ber::{parse_plain, set_decoder};
 
 /// `SequenceNumber ::= INTEGER (0..ub-messages)`; ub-messages is 2^31 − 1.
 pub type SequenceNumber = u32;
@@ -244,29 +243,13 @@ impl AttributeSelection {
             count: None,
         }
     }
-
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut t, mut from, mut count) = (None, None, None);
-        for c in comps {
-            match c.tag {
-                tag if tag == Tag::OBJECT_IDENTIFIER => put(
-                    &mut t,
-                    parse(c, |d| d.decode_object_identifier(Tag::OBJECT_IDENTIFIER))?,
-                    "type",
-                )?,
-                tag if tag == ctx(0) => put(&mut from, explicit(c)?, "from")?,
-                tag if tag == ctx(1) => put(&mut count, explicit(c)?, "count")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            r#type: required(t, "type")?,
-            from,
-            count,
-        })
-    }
 }
-set_decode!(AttributeSelection);
+
+set_decoder!(AttributeSelection {
+    req r#type "type": Tag::OBJECT_IDENTIFIER => parse_plain,
+    opt from "from": ctx(0) => explicit,
+    opt count "count": ctx(1) => explicit,
+});
 
 /// `EntryInformationSelection ::= SET SIZE (0..ub-per-entry) OF AttributeSelection`.
 pub type EntryInformationSelection = Set<AttributeSelection>;

@@ -1,15 +1,14 @@
 //! X.413 (1999) §8.1 MS-bind: MSBindArgument, MSBindResult and the ms-bind-error parameter
 //! (tags explicit, except `security-context [3] IMPLICIT`).
 
-use rasn::error::DecodeError;
 use rasn::prelude::*;
 
 use super::attributes::{
     AttributeType, AutoActionErrorIndication, AutoActionType, EntryClass, MSEITs, MSExtensions,
 };
-use super::explicit::{RawComponent, Set, ctx, explicit, explicit_set, parse, put, required};
+use super::explicit::{Set, ctx, explicit, explicit_set};
 use crate::address::ORName;
-use crate::asn1::x411::ber::set_decode;
+use crate::asn1::x411::ber::{implicit, parse_plain, set_decoder};
 use crate::asn1::x411::{InitiatorCredentials, ResponderCredentials, SecurityContext};
 
 /// `RegistrationIdentifier ::= PrintableString (SIZE (1..ub-ua-registration-identifier-length))`.
@@ -80,43 +79,17 @@ impl MSBindArgument {
     pub fn configuration_requested(&self) -> bool {
         self.ms_configuration_request.unwrap_or(false)
     }
-
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut name, mut credentials, mut security, mut restrictions) = (None, None, None, None);
-        let (mut config, mut ua_id, mut ext) = (None, None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ORName::TAG => put(
-                    &mut name,
-                    parse(c, |d| ORName::decode(d))?,
-                    "initiator-name",
-                )?,
-                _ if t == ctx(2) => put(&mut credentials, explicit(c)?, "initiator-credentials")?,
-                _ if t == ctx(3) => put(
-                    &mut security,
-                    parse(c, |d| SecurityContext::decode_with_tag(d, t))?,
-                    "security-context",
-                )?,
-                _ if t == ctx(4) => put(&mut restrictions, explicit(c)?, "fetch-restrictions")?,
-                _ if t == ctx(5) => put(&mut config, explicit(c)?, "ms-configuration-request")?,
-                _ if t == ctx(6) => put(&mut ua_id, explicit(c)?, "ua-registration-identifier")?,
-                _ if t == ctx(7) => put(&mut ext, explicit(c)?, "bind-extensions")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            initiator_name: required(name, "initiator-name")?,
-            initiator_credentials: required(credentials, "initiator-credentials")?,
-            security_context: security,
-            fetch_restrictions: restrictions,
-            ms_configuration_request: config,
-            ua_registration_identifier: ua_id,
-            bind_extensions: ext,
-        })
-    }
 }
-set_decode!(MSBindArgument);
+
+set_decoder!(MSBindArgument {
+    req initiator_name "initiator-name": ORName::TAG => parse_plain,
+    req initiator_credentials "initiator-credentials": ctx(2) => explicit,
+    opt security_context "security-context": ctx(3) => implicit,
+    opt fetch_restrictions "fetch-restrictions": ctx(4) => explicit,
+    opt ms_configuration_request "ms-configuration-request": ctx(5) => explicit,
+    opt ua_registration_identifier "ua-registration-identifier": ctx(6) => explicit,
+    opt bind_extensions "bind-extensions": ctx(7) => explicit,
+});
 
 explicit_set! {
     /// `MSBindResult ::= SET { responder-credentials [2], available-auto-actions [3],

@@ -1,13 +1,12 @@
 //! X.413 (1999) §8.2.2.4 Delete: DeleteArgument and DeleteResult (NULL on 1988 contexts,
 //! entries-deleted on 1994).
 
-use rasn::error::DecodeError;
 use rasn::prelude::*;
 
 use super::attributes::{EntryClass, MSExtensions, SequenceNumber};
-use super::explicit::{RawComponent, Set, ctx, explicit, explicit_set, put, required};
+use super::explicit::{Set, ctx, explicit, explicit_set};
 use super::selector::Selector;
-use crate::asn1::x411::ber::set_decode;
+use crate::asn1::x411::ber::set_decoder;
 
 /// The `items` of DeleteArgument: `CHOICE { selector [1] Selector, sequence-numbers [2] SET
 /// SIZE (1..ub-messages) OF SequenceNumber }`.
@@ -51,31 +50,15 @@ impl DeleteArgument {
     pub fn effective_entry_class(&self) -> EntryClass {
         self.entry_class.unwrap_or(EntryClass::DELIVERY)
     }
-
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut class, mut items, mut ext) = (None, None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(&mut class, explicit(c)?, "entry-class")?,
-                _ if t == ctx(1) => put(&mut items, DeleteItems::Selector(explicit(c)?), "items")?,
-                _ if t == ctx(2) => put(
-                    &mut items,
-                    DeleteItems::SequenceNumbers(explicit(c)?),
-                    "items",
-                )?,
-                _ if t == ctx(3) => put(&mut ext, explicit(c)?, "delete-extensions")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            entry_class: class,
-            items: required(items, "items")?,
-            delete_extensions: ext,
-        })
-    }
 }
-set_decode!(DeleteArgument);
+
+set_decoder!(DeleteArgument {
+    opt entry_class "entry-class": ctx(0) => explicit,
+    req items "items":
+        ctx(1) => |c| explicit(c).map(DeleteItems::Selector);
+        ctx(2) => |c| explicit(c).map(DeleteItems::SequenceNumbers),
+    opt delete_extensions "delete-extensions": ctx(3) => explicit,
+});
 
 explicit_set! {
     /// The `delete-result-94` SET: `{ entries-deleted [0] SEQUENCE OF SequenceNumber OPTIONAL,

@@ -1,17 +1,16 @@
 //! X.419 (1999) MSAccessProtocol operation and error codes (local values) and the X.413 (1999)
 //! §8.2.3 abstract-error parameters of P7, with their problem enumerations.
 
-use rasn::error::DecodeError;
 use rasn::prelude::*;
 
 use super::attributes::{
     AttributeType, AutoActionType, EntryClass, MSEITs, MSExtensionItem, SequenceNumber,
 };
-use super::explicit::{RawComponent, Set, ctx, explicit, explicit_set, put, required};
+use super::explicit::{Set, ctx, explicit, explicit_set};
 use super::register_ms::{MessageGroupName, RegistrationTypes};
 use super::{X413Error, decode, encode};
 use crate::asn1::x411::SecurityProblem;
-use crate::asn1::x411::ber::set_decode;
+use crate::asn1::x411::ber::set_decoder;
 
 /// ROSE local operation codes of P7 (X.419 MSAccessProtocol). MS-bind and MS-unbind travel as
 /// ROS bind / unbind PDUs, not as operations.
@@ -329,38 +328,13 @@ pub struct FetchRestrictionProblemItem {
     pub restriction: FetchRestriction,
 }
 
-impl FetchRestrictionProblemItem {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut problem, mut restriction) = (None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(3) => put(&mut problem, explicit(c)?, "problem")?,
-                _ if t == ctx(0) => put(
-                    &mut restriction,
-                    FetchRestriction::ContentType(explicit(c)?),
-                    "restriction",
-                )?,
-                _ if t == ctx(1) => put(
-                    &mut restriction,
-                    FetchRestriction::Eit(explicit(c)?),
-                    "restriction",
-                )?,
-                _ if t == ctx(2) => put(
-                    &mut restriction,
-                    FetchRestriction::AttributeLength(explicit(c)?),
-                    "restriction",
-                )?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            problem: required(problem, "problem")?,
-            restriction: required(restriction, "restriction")?,
-        })
-    }
-}
-set_decode!(FetchRestrictionProblemItem);
+set_decoder!(FetchRestrictionProblemItem {
+    req problem "problem": ctx(3) => explicit,
+    req restriction "restriction":
+        ctx(0) => |c| explicit(c).map(FetchRestriction::ContentType);
+        ctx(1) => |c| explicit(c).map(FetchRestriction::Eit);
+        ctx(2) => |c| explicit(c).map(FetchRestriction::AttributeLength),
+});
 
 explicit_set! {
     /// The fetch-restriction-error parameter: `SET { problems [0] SET OF SET {...} }`.

@@ -6,17 +6,10 @@
 //! plumbing): explicit component decoding, a `SET OF` that keeps its order, and a macro that
 //! declares a SET whose components all carry explicit context tags.
 
-use rasn::error::DecodeError;
 use rasn::prelude::*;
 use rasn::types::Identifier;
 
-pub(crate) use crate::asn1::x411::ber::{RawComponent, ctx, fail, parse, put, required};
-
-/// Decodes one SET component `[n] T` (explicit): the component's own tag, then `T` inside.
-pub(crate) fn explicit<T: Decode>(c: &RawComponent) -> Result<T, DecodeError> {
-    let tag = c.tag;
-    parse(c, |d| d.decode_explicit_prefix::<T>(tag))
-}
+pub(crate) use crate::asn1::x411::ber::{RawComponent, ctx, explicit, fail, parse, put};
 
 /// `SET OF T` with the elements in the order received (and sent in the order given).
 ///
@@ -116,28 +109,12 @@ macro_rules! explicit_set {
             )*
         }
 
-        impl $name {
-            #[allow(unused_variables)]
-            pub(crate) fn from_components(
-                comps: &[$crate::asn1::x413::explicit::RawComponent],
-            ) -> Result<Self, rasn::error::DecodeError> {
-                use $crate::asn1::x413::explicit::{ctx, explicit, put};
-                $( let mut $field = None; )*
-                for c in comps {
-                    $(
-                        if c.tag == ctx($n) {
-                            put(&mut $field, explicit(c)?, stringify!($field))?;
-                            continue;
-                        }
-                    )*
-                }
-                Ok(Self { $( $field: $crate::asn1::x413::explicit::explicit_set!(@take $kind $field), )* })
-            }
-        }
-
-        $crate::asn1::x411::ber::set_decode!($name);
+        $crate::asn1::x411::ber::set_decoder!($name {
+            $(
+                $kind $field (stringify!($field)):
+                    $crate::asn1::x411::ber::ctx($n) => $crate::asn1::x411::ber::explicit
+            ),*
+        });
     };
-    (@take opt $f:ident) => { $f };
-    (@take req $f:ident) => { $crate::asn1::x413::explicit::required($f, stringify!($f))? };
 }
 pub(crate) use explicit_set;

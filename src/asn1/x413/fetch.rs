@@ -1,14 +1,13 @@
 //! X.413 (1999) §8.2.2.3 Fetch: FetchArgument and FetchResult.
 
-use rasn::error::DecodeError;
 use rasn::prelude::*;
 
 use super::attributes::{
     EntryClass, EntryInformation, EntryInformationSelection, MSExtensions, SequenceNumber,
 };
-use super::explicit::{RawComponent, ctx, explicit, explicit_set, put, required};
+use super::explicit::{ctx, explicit, explicit_set};
 use super::selector::Selector;
-use crate::asn1::x411::ber::set_decode;
+use crate::asn1::x411::ber::set_decoder;
 
 /// The `item` of FetchArgument: `CHOICE { search [1] Selector, precise [2] SequenceNumber }`.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq)]
@@ -56,29 +55,16 @@ impl FetchArgument {
     pub fn effective_entry_class(&self) -> EntryClass {
         self.entry_class.unwrap_or(EntryClass::DELIVERY)
     }
-
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut class, mut item, mut requested, mut ext) = (None, None, None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(&mut class, explicit(c)?, "entry-class")?,
-                _ if t == ctx(1) => put(&mut item, FetchItem::Search(explicit(c)?), "item")?,
-                _ if t == ctx(2) => put(&mut item, FetchItem::Precise(explicit(c)?), "item")?,
-                _ if t == ctx(3) => put(&mut requested, explicit(c)?, "requested-attributes")?,
-                _ if t == ctx(4) => put(&mut ext, explicit(c)?, "fetch-extensions")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            entry_class: class,
-            item: required(item, "item")?,
-            requested_attributes: requested,
-            fetch_extensions: ext,
-        })
-    }
 }
-set_decode!(FetchArgument);
+
+set_decoder!(FetchArgument {
+    opt entry_class "entry-class": ctx(0) => explicit,
+    req item "item":
+        ctx(1) => |c| explicit(c).map(FetchItem::Search);
+        ctx(2) => |c| explicit(c).map(FetchItem::Precise),
+    opt requested_attributes "requested-attributes": ctx(3) => explicit,
+    opt fetch_extensions "fetch-extensions": ctx(4) => explicit,
+});
 
 explicit_set! {
     /// `FetchResult ::= SET { entry-information [0] EntryInformation OPTIONAL, list [1]

@@ -1,13 +1,12 @@
 //! X.413 (1999) §8.2.2.7 Modify (1994): ModifyArgument, EntryModification, OrderedAttribute
 //! and ModifyResult.
 
-use rasn::error::DecodeError;
 use rasn::prelude::*;
 
 use super::attributes::{Attribute, AttributeType, EntryClass, MSExtensions, SequenceNumber};
-use super::explicit::{RawComponent, ctx, explicit, explicit_set, put, required};
+use super::explicit::{ctx, explicit, explicit_set};
 use super::selector::Selector;
-use crate::asn1::x411::ber::set_decode;
+use crate::asn1::x411::ber::set_decoder;
 
 /// One value of an OrderedAttribute: `SEQUENCE { value [0] X413ATTRIBUTE.&Type OPTIONAL,
 /// position [1] INTEGER (1..ub-attribute-values) OPTIONAL }` (at least one present).
@@ -62,27 +61,14 @@ pub struct EntryModification {
     pub modification: Modification,
 }
 
-impl EntryModification {
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut strict, mut m) = (None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(&mut strict, explicit(c)?, "strict")?,
-                _ if t == ctx(1) => put(&mut m, Modification::AddAttribute(explicit(c)?), "m")?,
-                _ if t == ctx(2) => put(&mut m, Modification::RemoveAttribute(explicit(c)?), "m")?,
-                _ if t == ctx(3) => put(&mut m, Modification::AddValues(explicit(c)?), "m")?,
-                _ if t == ctx(4) => put(&mut m, Modification::RemoveValues(explicit(c)?), "m")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            strict,
-            modification: required(m, "modification")?,
-        })
-    }
-}
-set_decode!(EntryModification);
+set_decoder!(EntryModification {
+    opt strict "strict": ctx(0) => explicit,
+    req modification "modification":
+        ctx(1) => |c| explicit(c).map(Modification::AddAttribute);
+        ctx(2) => |c| explicit(c).map(Modification::RemoveAttribute);
+        ctx(3) => |c| explicit(c).map(Modification::AddValues);
+        ctx(4) => |c| explicit(c).map(Modification::RemoveValues),
+});
 
 /// The `entries` CHOICE of ModifyArgument: `{ selector [1] Selector, specific-entries [2]
 /// SEQUENCE SIZE (1..ub-messages) OF SequenceNumber }`.
@@ -121,37 +107,16 @@ impl ModifyArgument {
     pub fn effective_entry_class(&self) -> EntryClass {
         self.entry_class.unwrap_or(EntryClass::DELIVERY)
     }
-
-    fn from_components(comps: &[RawComponent]) -> Result<Self, DecodeError> {
-        let (mut class, mut entries, mut mods, mut ext) = (None, None, None, None);
-        for c in comps {
-            let t = c.tag;
-            match t {
-                _ if t == ctx(0) => put(&mut class, explicit(c)?, "entry-class")?,
-                _ if t == ctx(1) => put(
-                    &mut entries,
-                    ModifyEntries::Selector(explicit(c)?),
-                    "entries",
-                )?,
-                _ if t == ctx(2) => put(
-                    &mut entries,
-                    ModifyEntries::SpecificEntries(explicit(c)?),
-                    "entries",
-                )?,
-                _ if t == ctx(3) => put(&mut mods, explicit(c)?, "modifications")?,
-                _ if t == ctx(4) => put(&mut ext, explicit(c)?, "modify-extensions")?,
-                _ => {}
-            }
-        }
-        Ok(Self {
-            entry_class: class,
-            entries: required(entries, "entries")?,
-            modifications: required(mods, "modifications")?,
-            modify_extensions: ext,
-        })
-    }
 }
-set_decode!(ModifyArgument);
+
+set_decoder!(ModifyArgument {
+    opt entry_class "entry-class": ctx(0) => explicit,
+    req entries "entries":
+        ctx(1) => |c| explicit(c).map(ModifyEntries::Selector);
+        ctx(2) => |c| explicit(c).map(ModifyEntries::SpecificEntries),
+    req modifications "modifications": ctx(3) => explicit,
+    opt modify_extensions "modify-extensions": ctx(4) => explicit,
+});
 
 explicit_set! {
     /// `ModifyResult ::= SET { entries-modified [0] SEQUENCE OF SequenceNumber OPTIONAL,

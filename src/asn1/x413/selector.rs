@@ -7,6 +7,7 @@ use rasn::types::Identifier;
 
 use super::attributes::{AttributeType, AttributeValueAssertion, SequenceNumber};
 use super::explicit::{RawComponent, Set, ctx, explicit, explicit_set, fail};
+use crate::asn1::x411::ber::{HandChoice, choice_codec};
 
 /// `CreationTime ::= UTCTime`.
 pub type CreationTime = UtcTime;
@@ -187,17 +188,6 @@ impl Filter {
     }
 }
 
-impl AsnType for Filter {
-    const TAG: Tag = Tag::EOC;
-    const TAG_TREE: TagTree = TagTree::Choice(&[
-        TagTree::Leaf(ctx(0)),
-        TagTree::Leaf(ctx(1)),
-        TagTree::Leaf(ctx(2)),
-        TagTree::Leaf(ctx(3)),
-    ]);
-    const IS_CHOICE: bool = true;
-}
-
 /// Encodes the SET OF filters inside `and` / `or`.
 struct FilterSet<'a>(&'a [Filter]);
 
@@ -218,8 +208,8 @@ impl Encode for FilterSet<'_> {
     }
 }
 
-impl Encode for Filter {
-    fn encode<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
+impl HandChoice for Filter {
+    fn encode_choice<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
         match self {
             Self::Item(i) => e.encode_explicit_prefix(ctx(0), i, Identifier::EMPTY)?,
             Self::And(v) => e.encode_explicit_prefix(ctx(1), &FilterSet(v), Identifier::EMPTY)?,
@@ -229,31 +219,11 @@ impl Encode for Filter {
         Ok(())
     }
 
-    fn encode_with_tag_and_constraints<'b, E: Encoder<'b>>(
-        &self,
-        e: &mut E,
-        _tag: Tag,
-        _constraints: &Constraints,
-        _identifier: Identifier,
-    ) -> Result<(), E::Error> {
-        self.encode(e)
+    fn decode_choice(c: &RawComponent) -> Result<Self, DecodeError> {
+        Self::from_component(c, 1)
     }
 }
-
-impl Decode for Filter {
-    fn decode<D: Decoder>(d: &mut D) -> Result<Self, D::Error> {
-        let c = RawComponent::decode(d)?;
-        Ok(Self::from_component(&c, 1)?)
-    }
-
-    fn decode_with_tag_and_constraints<D: Decoder>(
-        d: &mut D,
-        _tag: Tag,
-        _constraints: &Constraints,
-    ) -> Result<Self, D::Error> {
-        Self::decode(d)
-    }
-}
+choice_codec!(Filter: ctx(0), ctx(1), ctx(2), ctx(3));
 
 /// `OverrideRestrictions ::= BIT STRING { override-content-types-restriction(0),
 /// override-EITs-restriction(1), override-attribute-length-restriction(2) }`.

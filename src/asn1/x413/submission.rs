@@ -10,7 +10,7 @@ use rasn::types::Identifier;
 use super::attributes::{AutoActionErrorIndication, MSExtensions, SequenceNumber};
 use super::explicit::{RawComponent, ctx, explicit, explicit_set, fail, put};
 use super::register_ms::MSSubmissionOptions;
-use crate::asn1::x411::ber::components;
+use crate::asn1::x411::ber::{HandChoice, choice_codec, components};
 use crate::asn1::x411::{
     Content, MessageSubmissionEnvelope, MessageSubmissionResult, ProbeSubmissionArgument,
     ProbeSubmissionResult,
@@ -65,7 +65,7 @@ fn encode_augmented<'b, E: Encoder<'b>, B: Encode, X: Encode>(
         contents.extend(rasn::ber::encode(&Explicit4(x))?);
     }
     let mut out = vec![0x31];
-    out.extend(definite_length(contents.len()));
+    crate::ber::write_length(&mut out, contents.len());
     out.extend(contents);
     // EOC: write the bytes as they are (a tag here would wrap them once more).
     e.encode_any(Tag::EOC, &Any::new(out), Identifier::EMPTY)?;
@@ -103,18 +103,6 @@ fn split_header(b: &[u8]) -> Option<(usize, &[u8])> {
     Some((header, b.get(header..)?))
 }
 
-fn definite_length(n: usize) -> Vec<u8> {
-    if n < 0x80 {
-        // n < 128 fits one octet.
-        return vec![u8::try_from(n).unwrap_or(0)];
-    }
-    let bytes = n.to_be_bytes();
-    let skip = bytes.iter().take_while(|&&b| b == 0).count();
-    let mut v = vec![0x80 | u8::try_from(bytes.len() - skip).unwrap_or(0)];
-    v.extend_from_slice(bytes.get(skip..).unwrap_or_default());
-    v
-}
-
 /// The `[4]` component of an augmented X.411 SET, if present.
 fn ms_part<X: Decode>(comps: &[RawComponent]) -> Result<Option<X>, DecodeError> {
     let mut out = None;
@@ -140,14 +128,8 @@ pub enum MSMessageSubmissionResult {
     StoreDraftResult(CommonSubmissionResults),
 }
 
-impl AsnType for MSMessageSubmissionResult {
-    const TAG: Tag = Tag::EOC;
-    const TAG_TREE: TagTree = TagTree::Choice(&[TagTree::Leaf(Tag::SET), TagTree::Leaf(ctx(4))]);
-    const IS_CHOICE: bool = true;
-}
-
-impl Encode for MSMessageSubmissionResult {
-    fn encode<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
+impl HandChoice for MSMessageSubmissionResult {
+    fn encode_choice<'b, E: Encoder<'b>>(&self, e: &mut E) -> Result<(), E::Error> {
         match self {
             Self::MtsResult {
                 result,
@@ -160,25 +142,12 @@ impl Encode for MSMessageSubmissionResult {
         }
     }
 
-    fn encode_with_tag_and_constraints<'b, E: Encoder<'b>>(
-        &self,
-        e: &mut E,
-        _tag: Tag,
-        _constraints: &Constraints,
-        _identifier: Identifier,
-    ) -> Result<(), E::Error> {
-        self.encode(e)
-    }
-}
-
-impl Decode for MSMessageSubmissionResult {
-    fn decode<D: Decoder>(d: &mut D) -> Result<Self, D::Error> {
-        let c = RawComponent::decode(d)?;
+    fn decode_choice(c: &RawComponent) -> Result<Self, DecodeError> {
         if c.tag == ctx(4) {
-            return Ok(Self::StoreDraftResult(explicit(&c)?));
+            return Ok(Self::StoreDraftResult(explicit(c)?));
         }
         if c.tag != Tag::SET {
-            return Err(fail("not an MSMessageSubmissionResult").into());
+            return Err(fail("not an MSMessageSubmissionResult"));
         }
         let mut inner = rasn::ber::de::Decoder::new(&c.tlv, rasn::ber::de::DecoderOptions::ber());
         let comps = components(&mut inner, Tag::SET)?;
@@ -187,15 +156,8 @@ impl Decode for MSMessageSubmissionResult {
             ms_message_result: ms_part(&comps)?,
         })
     }
-
-    fn decode_with_tag_and_constraints<D: Decoder>(
-        d: &mut D,
-        _tag: Tag,
-        _constraints: &Constraints,
-    ) -> Result<Self, D::Error> {
-        Self::decode(d)
-    }
 }
+choice_codec!(MSMessageSubmissionResult: Tag::SET, ctx(4));
 
 /// `MSProbeSubmissionArgument ::= SET { COMPONENTS OF ProbeSubmissionArgument,
 /// submission-options [4] MSSubmissionOptions OPTIONAL }`.
