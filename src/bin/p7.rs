@@ -563,6 +563,9 @@ async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Re
         Command::Watch {
             id, fetch, delete, ..
         } => {
+            // Handlers installed before anything is said: a signal sent as soon as a script
+            // reads "registered" must end the watch with a release, not kill the process.
+            let stop = stop_signal();
             c.register_ms(&alert_registration(*id, filter)?).await?;
             // Said first, so a script knows from when on deliveries alert.
             if args.json {
@@ -573,8 +576,6 @@ async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Re
             if c.bind_result.alert_indication == Some(true) && !args.json {
                 println!("alerts fired while away: list new entries to see them");
             }
-            // Registered once, before the first alert, so a signal during a fetch is not lost.
-            let stop = stop_signal();
             tokio::pin!(stop);
             loop {
                 let a = tokio::select! {
@@ -735,23 +736,35 @@ async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Re
     Ok(())
 }
 
-/// The attributes of an entry as (name, display value) pairs.
-/// SIGINT or SIGTERM: how an operator or a service manager ends `watch`.
-async fn stop_signal() {
+/// SIGINT or SIGTERM: how an operator or a service manager ends `watch`. The handlers are
+/// installed by this call, not when the future is first polled (as an `async fn`'s body would
+/// be), so a signal arriving before the watch loop starts is kept for it.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+        let int = signal(SignalKind::interrupt());
+        let term = signal(SignalKind::terminate());
+        async move {
+            match (int, term) {
+                (Ok(mut int), Ok(mut term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                // No handler could be installed: the default action (exit) stays.
+                _ => std::future::pending::<()>().await,
             }
-            return;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
+/// The attributes of an entry as (name, display value) pairs.
 fn entry_values(e: &x::EntryInformation) -> Vec<(String, Vec<Value>)> {
     let mut out = Vec::new();
     for a in e.attributes.iter().flat_map(|s| s.iter()) {
