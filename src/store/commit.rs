@@ -658,13 +658,18 @@ impl FinShared {
         let fs = self.fs.as_ref();
         let mut by_dir: BTreeMap<PathBuf, Vec<Doomed>> = BTreeMap::new();
         let mut failed = false;
+        // One warning per round, not per file, when the disk fails.
+        let mut unlink_failed: Option<(usize, PathBuf, std::io::Error)> = None;
         for (d, path) in batch {
             match fs.remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e, "store: removing a deleted entry's file failed; the next open finishes it");
                     failed = true;
+                    match &mut unlink_failed {
+                        Some((n, _, _)) => *n += 1,
+                        None => unlink_failed = Some((1, path, e)),
+                    }
                     continue;
                 }
             }
@@ -672,6 +677,9 @@ impl FinShared {
                 .entry(parent(&path).to_path_buf())
                 .or_default()
                 .push(d);
+        }
+        if let Some((n, path, e)) = unlink_failed {
+            tracing::warn!(files = n, first = %path.display(), error = %e, "store: removing deleted entries' files failed; the next open finishes them");
         }
         let mut done = Vec::new();
         for (dir, ds) in by_dir {
