@@ -640,8 +640,8 @@ impl Store {
         &self.recovery
     }
 
-    /// Group commits so far and the entries they carried: entries / batches is how many
-    /// deliveries shared each directory sync and index commit.
+    /// Group commits so far and the jobs they carried (a delivery, or a whole delete request):
+    /// entries / batches is how many of them shared each index commit.
     pub fn commit_stats(&self) -> (u64, u64) {
         (
             self.committer.batches.load(Ordering::Relaxed),
