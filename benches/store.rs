@@ -1,7 +1,8 @@
 //! Store benchmarks (issue 4): the disk's own ceilings (create + write + fsync + rename of small
 //! files, 1 and 4 threads; the same plus a directory fsync, 1 thread), durable delivery with 1
 //! and 8 concurrent writers (index fsynced per group commit, and `IndexDurability::FromFiles`), rebuild rate from a warm page cache, and open time of a store
-//! whose index holds many entries. Throughput is per message file.
+//! whose index holds many entries. Throughput is per message file. `delete`: deletes/s with 1
+//! and 8 concurrent deleters as the callers see them, and with the file removals finished.
 //!
 //! `MSTORE_BENCH_OPEN_ENTRIES` (default 1,000,000) and `MSTORE_BENCH_REBUILD_ENTRIES` (default
 //! 20,000) scale the fixtures.
@@ -159,6 +160,67 @@ fn delivery_mode(c: &mut Criterion, mode: &str, durability: IndexDurability) {
             "deliver/{mode}_8_writers: {entries} deliveries in {batches} group commits ({:.1} per commit)",
             entries as f64 / batches as f64
         );
+    }
+    store.close().expect("close");
+    g.finish();
+}
+
+/// Deletes: each timed run first delivers the entries it will delete (untimed, 8 writers, index
+/// rows from the files so the setup is quick; deletes are durable in every mode), then deletes
+/// them one entry per request, the alert → fetch → delete pattern of P7 UAs.
+fn delete(c: &mut Criterion) {
+    let mut g = c.benchmark_group("delete");
+    g.throughput(Throughput::Elements(1));
+    let content = vec![0x04u8; BODY];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open_with(
+        std::sync::Arc::new(RealFs),
+        dir.path(),
+        StoreOptions {
+            index_durability: IndexDurability::FromFiles,
+            ..StoreOptions::default()
+        },
+    )
+    .expect("open");
+    let owners: Vec<MailboxName> = (0..8).map(owner).collect();
+    let setup = |iters: u64| {
+        let keys = std::sync::Mutex::new(Vec::with_capacity(iters as usize));
+        parallel(8, iters, |i| {
+            let who = &owners[(i % 8) as usize];
+            let d = store.deliver(who, b"\x31\x00", &content).expect("deliver");
+            keys.lock().expect("keys").push(d.key);
+        });
+        keys.into_inner().expect("keys")
+    };
+    for threads in [1usize, 8] {
+        let before = store.commit_stats();
+        let mut deleted = 0u64;
+        g.bench_function(format!("{threads}_deleters"), |b| {
+            b.iter_custom(|iters| {
+                let keys = setup(iters);
+                deleted += iters;
+                parallel(threads, iters, |i| {
+                    store.delete(&keys[i as usize]).expect("delete");
+                })
+            });
+        });
+        let after = store.commit_stats();
+        eprintln!(
+            "delete/{threads}_deleters: {} group commits for {deleted} deletes and the setup deliveries",
+            after.0 - before.0
+        );
+        g.bench_function(format!("{threads}_deleters_drained"), |b| {
+            b.iter_custom(|iters| {
+                let keys = setup(iters);
+                store.finish_deletes();
+                let t = Instant::now();
+                parallel(threads, iters, |i| {
+                    store.delete(&keys[i as usize]).expect("delete");
+                });
+                store.finish_deletes();
+                t.elapsed()
+            });
+        });
     }
     store.close().expect("close");
     g.finish();
@@ -333,6 +395,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = disk_ceilings, delivery, rebuild_rate, open_time
+    targets = disk_ceilings, delivery, delete, rebuild_rate, open_time
 }
 criterion_main!(benches);

@@ -130,6 +130,8 @@ impl Store {
     /// Brings the index in line with the files of one mailbox (or all): files without rows
     /// are indexed with status new, rows without files are dropped, the rest keep their status.
     pub fn resync(&self, only: Option<&str>) -> Result<ResyncReport> {
+        // A deleted entry's file still waiting for removal must not be indexed again.
+        self.finish_deletes();
         let mut rep = ResyncReport::default();
         let fs = self.fs.clone();
         let root = self.layout.mailboxes();

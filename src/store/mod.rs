@@ -46,7 +46,7 @@ pub use fs::{FileSystem, RealFs};
 pub use index::{EntryRow, MailboxRow, RetrievalStatus};
 pub use recover::RecoveryReport;
 
-use commit::{Committer, DirSyncer, Pending};
+use commit::{Committer, DbCell, DeleteJob, DirSyncer, Finisher, Pending};
 use fs::{DynBackend, LockGuard, create_dir_durable, write_atomic};
 use seq::SeqAlloc;
 
@@ -337,14 +337,16 @@ pub(crate) fn read_mailbox_toml(fs: &dyn FileSystem, path: &Path) -> Result<Mail
 pub struct Store {
     layout: Layout,
     fs: Arc<dyn FileSystem>,
-    db: RwLock<Option<redb::Database>>,
+    db: DbCell,
     mailboxes: Mutex<HashMap<String, Arc<Mailbox>>>,
     committer: Committer,
-    dir_syncer: DirSyncer,
+    dir_syncer: Arc<DirSyncer>,
+    /// Removes deleted entries' files after their delete commit.
+    finisher: Finisher,
     options: StoreOptions,
     /// Something may be on disk that the index lacks (a failed commit whose files could not be
     /// removed): the next open must scan, so the clean marker is not written.
-    needs_scan: AtomicBool,
+    needs_scan: Arc<AtomicBool>,
     recovery: RecoveryReport,
     closed: AtomicBool,
     /// Called after each durable delivery (X.413 auto-actions: Alert, auto-forward).
@@ -614,15 +616,26 @@ impl Store {
         } else {
             None
         };
+        let db: DbCell = Arc::new(RwLock::new(Some(db)));
+        let dir_syncer = Arc::new(DirSyncer::default());
+        let needs_scan = Arc::new(AtomicBool::new(false));
+        let finisher = Finisher::new(
+            fs.clone(),
+            dir_syncer.clone(),
+            db.clone(),
+            layout.index_file(),
+            needs_scan.clone(),
+        );
         let store = Store {
             layout,
             fs,
-            db: RwLock::new(Some(db)),
+            db,
             mailboxes: Mutex::new(HashMap::new()),
             committer: Committer::default(),
-            dir_syncer: DirSyncer::default(),
+            dir_syncer,
+            finisher,
             options,
-            needs_scan: AtomicBool::new(false),
+            needs_scan,
             recovery,
             closed: AtomicBool::new(false),
             hooks: RwLock::new(Vec::new()),
@@ -639,13 +652,31 @@ impl Store {
         &self.recovery
     }
 
-    /// Group commits so far and the entries they carried: entries / batches is how many
-    /// deliveries shared each directory sync and index commit.
+    /// Group commits so far and the jobs they carried (a delivery, or a whole delete request):
+    /// entries / batches is how many of them shared each index commit.
     pub fn commit_stats(&self) -> (u64, u64) {
         (
             self.committer.batches.load(Ordering::Relaxed),
             self.committer.entries.load(Ordering::Relaxed),
         )
+    }
+
+    /// Deleted entries' files removed off the deleters' path so far: finisher rounds and
+    /// files (each round syncs each directory once and drops its notes in one commit).
+    pub fn finisher_stats(&self) -> (u64, u64) {
+        self.finisher.counts()
+    }
+
+    /// Holds (or releases) the delete finisher, so tests can cut the power between a delete's
+    /// commit and its file removal.
+    #[cfg(test)]
+    pub(crate) fn hold_finisher(&self, on: bool) {
+        self.finisher.hold(on);
+    }
+
+    /// Waits until every deleted entry's file is removed (or left to the next open's recovery).
+    pub fn finish_deletes(&self) {
+        self.finisher.drain();
     }
 
     /// The data directory's layout.
@@ -682,20 +713,7 @@ impl Store {
 
     /// Runs `f` on the index, reopening it first if an I/O error closed it.
     fn with_db<T>(&self, f: impl FnOnce(&redb::Database) -> Result<T>) -> Result<T> {
-        {
-            let g = self.db.read().unwrap_or_else(|p| p.into_inner());
-            if let Some(db) = g.as_ref() {
-                return f(db);
-            }
-        }
-        let mut g = self.db.write().unwrap_or_else(|p| p.into_inner());
-        if g.is_none() {
-            *g = Some(open_db(self.fs.as_ref(), &self.layout.index_file())?);
-        }
-        match g.as_ref() {
-            Some(db) => f(db),
-            None => Err(StoreError::Unusable("index closed".into())),
-        }
+        commit::with_db_in(&self.db, self.fs.as_ref(), &self.layout.index_file(), f)
     }
 
     /// Drops the index handle after an I/O error: redb refuses further writes on a handle
@@ -932,6 +950,14 @@ impl Store {
 
     /// Reads and verifies an entry's message file.
     pub fn read(&self, key: &EntryKey) -> Result<MessageFile> {
+        // Deleted, its file not removed yet: gone all the same.
+        if self.finisher.is_pending(key) {
+            return Err(StoreError::NoSuchEntry {
+                mailbox: key.mailbox_id.clone(),
+                class: key.class.dir_name(),
+                seq: key.seq,
+            });
+        }
         let path = self.layout.entry_file(&key.mailbox_id, key.class, key.seq);
         let bytes = self.fs.read(&path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
@@ -1012,68 +1038,62 @@ impl Store {
         r
     }
 
-    /// Deletes an entry: its rows go (durably, with a note that the file is being removed),
-    /// then its file. Recovery finishes a removal a crash interrupted.
+    /// Deletes an entry: its rows go (durably, in a group commit, with a note that the file is
+    /// being removed); its file goes afterwards, off the caller's path. Recovery finishes a
+    /// removal a crash interrupted.
     pub fn delete(&self, key: &EntryKey) -> Result<()> {
-        let k = index::entry_key(&key.mailbox_id, key.class, key.seq);
-        let r = self.with_db(|db| {
-            let txn = db.begin_write()?;
-            {
-                let mut t = txn.open_table(index::ENTRIES)?;
-                if t.remove(k)?.is_none() {
-                    return Err(StoreError::NoSuchEntry {
-                        mailbox: key.mailbox_id.clone(),
-                        class: key.class.dir_name(),
-                        seq: key.seq,
-                    });
-                }
-                txn.open_table(index::DELETING)?.insert(k, ())?;
-                for x in &self.options.extensions {
-                    x.remove(&txn, key)?;
-                }
-            }
-            txn.commit()?;
-            Ok(())
-        });
-        if let Err(e) = &r
-            && e.is_index()
-        {
-            self.reset_db();
+        let done = self.delete_job(DeleteJob {
+            mailbox_id: key.mailbox_id.clone(),
+            class: key.class,
+            named: vec![key.seq],
+            all: vec![key.seq],
+        })?;
+        if done.is_empty() {
+            // Cannot happen (the named entry was there), but never report a phantom delete.
+            return Err(StoreError::NoSuchEntry {
+                mailbox: key.mailbox_id.clone(),
+                class: key.class.dir_name(),
+                seq: key.seq,
+            });
         }
-        r?;
+        Ok(())
+    }
+
+    /// Commits one delete request (one durable index change shared with concurrent deliveries
+    /// and deletes), then updates the in-memory views and hands the files to the finisher.
+    pub(crate) fn delete_job(&self, job: DeleteJob) -> Result<Vec<u32>> {
+        let mailbox_id = job.mailbox_id.clone();
+        let class = job.class;
+        let done = self.committer.submit_delete(self, job)?;
+        let keys: Vec<EntryKey> = done
+            .iter()
+            .map(|&seq| EntryKey {
+                mailbox_id: mailbox_id.clone(),
+                class,
+                seq,
+            })
+            .collect();
         if let Some(t) = &self.text {
-            t.remove(key);
+            for k in &keys {
+                t.remove(k);
+            }
         }
         {
             let mut n = lock_or_poisoned(&self.newest);
-            let k = (key.mailbox_id.clone(), key.class.code());
-            if n.get(&k).is_some_and(|f| f.seq == key.seq) {
-                n.remove(&k);
+            let nk = (mailbox_id.clone(), class.code());
+            if n.get(&nk).is_some_and(|f| done.contains(&f.seq)) {
+                n.remove(&nk);
             }
         }
-        let path = self.layout.entry_file(&key.mailbox_id, key.class, key.seq);
-        match self.fs.remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                self.needs_scan.store(true, Ordering::Relaxed);
-                return Err(StoreError::io("remove", path, e));
-            }
-        }
-        let dir = fs::parent(&path).to_path_buf();
-        self.fs
-            .sync_dir(&dir)
-            .map_err(|e| StoreError::io("sync", dir, e))?;
-        // Not durable on its own: a later commit carries it, and if a crash loses it, recovery
-        // finds no file and drops the note then.
-        self.with_db(|db| {
-            let mut txn = db.begin_write()?;
-            txn.set_durability(redb::Durability::None)
-                .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            txn.open_table(index::DELETING)?.remove(k)?;
-            txn.commit()?;
-            Ok(())
-        })
+        self.finisher.enqueue(
+            keys.into_iter()
+                .map(|k| {
+                    let p = self.layout.entry_file(&k.mailbox_id, k.class, k.seq);
+                    (k, p)
+                })
+                .collect(),
+        );
+        Ok(done)
     }
 
     /// Shuts down cleanly: writes the exact sequence high-water marks and the clean marker, so
@@ -1086,6 +1106,8 @@ impl Store {
         if self.closed.swap(true, Ordering::AcqRel) {
             return Ok(());
         }
+        // A clean open does not scan: no delete may be left half done.
+        self.finisher.stop();
         let mailboxes: Vec<Arc<Mailbox>> = lock_or_poisoned(&self.mailboxes)
             .values()
             .cloned()

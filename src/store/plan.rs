@@ -12,6 +12,7 @@ use std::sync::Arc;
 use redb::{ReadableDatabase, ReadableTable};
 
 use super::attrs::{self, EntryAttrs};
+use super::commit::DeleteJob;
 use super::error::{Result, StoreError};
 use super::format::{EntryClass, MessageFile};
 use super::index::{self, EntryRow, RetrievalStatus};
@@ -838,21 +839,13 @@ impl Store {
         }
         all.sort_unstable();
         all.dedup();
-        let mut done = Vec::new();
-        for s in all {
-            let key = EntryKey {
-                mailbox_id: mailbox_id.to_string(),
-                class,
-                seq: s,
-            };
-            match self.delete(&key) {
-                Ok(()) => done.push(s),
-                // A child already deleted on its own is fine.
-                Err(StoreError::NoSuchEntry { .. }) if !seqs.contains(&s) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(done)
+        // One durable index change for the whole request, shared with concurrent commits.
+        self.delete_job(DeleteJob {
+            mailbox_id: mailbox_id.to_string(),
+            class,
+            named: seqs.to_vec(),
+            all,
+        })
     }
 
     /// Every entry of a class with its attributes, straight from the attribute table (the

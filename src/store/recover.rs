@@ -1,4 +1,5 @@
-//! Recovery at open after an unclean shutdown (DESIGN.md §4): finish interrupted removals,
+//! Recovery at open after an unclean shutdown (DESIGN.md §4): finish interrupted removals (deletes
+//! committed whose files the background finisher had not removed yet),
 //! remove temp leftovers, index message files that have no rows (status new), raise sequence
 //! high-water marks to the highest file found, and log the counts. Runs only when the
 //! clean-shutdown marker is absent, so a clean open of a large store does not scan.

@@ -867,3 +867,85 @@ fn index_extensions_follow_delivery_delete_and_rebuild() {
     offline::rebuild(&RealFs, &data, &ext, &mut |_| {}).unwrap();
     assert_eq!(lengths(&data), vec![3]);
 }
+
+#[test]
+fn a_multi_entry_delete_is_one_commit_and_concurrent_deletes_share_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let store = Arc::new(Store::open(&data).unwrap());
+    let mut keys: Vec<Vec<EntryKey>> = Vec::new();
+    for m in 0..8 {
+        keys.push(
+            (0..6u64)
+                .map(|i| {
+                    store
+                        .deliver(&owner(m), b"\x31\x00", &content_for(i, 50))
+                        .unwrap()
+                        .key
+                })
+                .collect(),
+        );
+    }
+    // Five entries in one request: one group commit carrying one job.
+    let m0 = &keys[0];
+    let seqs: Vec<u32> = m0[..5].iter().map(|k| k.seq).collect();
+    let (b0, e0) = store.commit_stats();
+    assert_eq!(
+        store
+            .delete_entries(&m0[0].mailbox_id, EntryClass::Inbox, &seqs)
+            .unwrap(),
+        seqs
+    );
+    let (b1, e1) = store.commit_stats();
+    assert_eq!((b1 - b0, e1 - e0), (1, 1));
+    for k in &m0[..5] {
+        assert!(matches!(store.read(k), Err(StoreError::NoSuchEntry { .. })));
+        assert!(store.entry(k).unwrap().is_none());
+    }
+    // Deleting them again: nothing is there any more.
+    assert!(matches!(
+        store.delete_entries(&m0[0].mailbox_id, EntryClass::Inbox, &seqs[..1]),
+        Err(StoreError::NoSuchEntry { .. })
+    ));
+    // Seven UAs delete one entry per request while deliveries go on: every request is
+    // committed, never more commits than requests and deliveries.
+    let (b2, _) = store.commit_stats();
+    let mut handles = Vec::new();
+    for (m, ks) in keys.iter().enumerate().skip(1) {
+        let store = store.clone();
+        let ks = ks[..5].to_vec();
+        handles.push(std::thread::spawn(move || {
+            for k in &ks {
+                store.delete(k).unwrap();
+                store
+                    .deliver(&owner(m), b"\x31\x00", &content_for(99, 10))
+                    .unwrap();
+            }
+        }));
+    }
+    for h in handles {
+        h.join().unwrap();
+    }
+    let (b3, _) = store.commit_stats();
+    assert!(b3 - b2 <= 7 * 5 * 2, "{} commits", b3 - b2);
+    store.finish_deletes();
+    let (_, removed) = store.finisher_stats();
+    assert_eq!(removed, 8 * 5);
+    for ks in &keys {
+        for k in &ks[..5] {
+            assert!(
+                !store
+                    .layout()
+                    .entry_file(&k.mailbox_id, k.class, k.seq)
+                    .exists()
+            );
+        }
+        store.read(&ks[5]).unwrap();
+    }
+    Arc::try_unwrap(store).unwrap().close().unwrap();
+    let rep = offline::check(&RealFs, &data, &mut |_| {}).unwrap();
+    assert!(rep.ok(), "{:?}", rep.problems);
+    assert!(rep.recoverable.is_empty(), "{:?}", rep.recoverable);
+    assert!(rep.clean_shutdown);
+    assert_eq!(rep.files, 8 + 7 * 5);
+}
