@@ -157,9 +157,24 @@ async fn run(args: Args) -> anyhow::Result<()> {
             tracing::warn!("the MTA association did not end in time");
         }
     }
-    match Arc::try_unwrap(store) {
-        Ok(s) => tokio::task::spawn_blocking(move || s.close()).await??,
-        Err(_) => tracing::warn!("store still in use at shutdown; closed on drop"),
+    drop(submitted_by);
+    // Tasks that served the last associations may hold the store a moment longer; a clean
+    // close (exact high-water marks, clean marker: no scan at the next start) is worth a wait.
+    let mut store = store;
+    let deadline = tokio::time::Instant::now() + config.timeouts.shutdown;
+    let store = loop {
+        match Arc::try_unwrap(store) {
+            Ok(s) => break Some(s),
+            Err(s) if tokio::time::Instant::now() < deadline => {
+                store = s;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(_) => break None,
+        }
+    };
+    match store {
+        Some(s) => tokio::task::spawn_blocking(move || s.close()).await??,
+        None => tracing::warn!("store still in use at shutdown; closed on drop"),
     }
     tracing::info!("stopped");
     Ok(())
