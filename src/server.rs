@@ -142,3 +142,31 @@ async fn accept_loop(
     server.shutdown().await;
     while serving.join_next().await.is_some() {}
 }
+
+/// SIGINT or SIGTERM: how an operator or a service manager stops a server or `p7 watch`. The
+/// handlers are installed by this call, not when the future is first polled (as an `async fn`'s
+/// body would be), so a signal arriving before the caller starts waiting is kept for it.
+pub fn stop_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let int = signal(SignalKind::interrupt());
+        let term = signal(SignalKind::terminate());
+        async move {
+            match (int, term) {
+                (Ok(mut int), Ok(mut term)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                // No handler could be installed: the default action (exit) stays.
+                _ => std::future::pending::<()>().await,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -64,28 +64,13 @@ pub fn run(a: MtaSinkArgs) -> Result<bool, MtaSinkError> {
         std::io::stdout().flush()?;
         let signal = server.shutdown_signal();
         tokio::spawn(async move {
-            wait_for_signal().await;
+            crate::server::stop_signal().await;
             signal.trigger();
         });
         sink::run(server, s.clone()).await;
         println!("submissions {}", s.count());
         Ok(true)
     })
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// The sink of a test: listening on `listen`, served in the current runtime until the

@@ -141,7 +141,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             }
         })
     });
-    wait_for_signal().await;
+    mstore::server::stop_signal().await;
     tracing::info!("shutting down");
     if let Some(a) = ager {
         a.abort();
@@ -178,19 +178,4 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     tracing::info!("stopped");
     Ok(())
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -565,7 +565,7 @@ async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Re
         } => {
             // Handlers installed before anything is said: a signal sent as soon as a script
             // reads "registered" must end the watch with a release, not kill the process.
-            let stop = stop_signal();
+            let stop = mstore::server::stop_signal();
             c.register_ms(&alert_registration(*id, filter)?).await?;
             // Said first, so a script knows from when on deliveries alert.
             if args.json {
@@ -734,34 +734,6 @@ async fn command(c: &mut P7Client, args: &Args, filter: Option<x::Filter>) -> Re
         }
     }
     Ok(())
-}
-
-/// SIGINT or SIGTERM: how an operator or a service manager ends `watch`. The handlers are
-/// installed by this call, not when the future is first polled (as an `async fn`'s body would
-/// be), so a signal arriving before the watch loop starts is kept for it.
-fn stop_signal() -> impl std::future::Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let int = signal(SignalKind::interrupt());
-        let term = signal(SignalKind::terminate());
-        async move {
-            match (int, term) {
-                (Ok(mut int), Ok(mut term)) => {
-                    tokio::select! {
-                        _ = int.recv() => {}
-                        _ = term.recv() => {}
-                    }
-                }
-                // No handler could be installed: the default action (exit) stays.
-                _ => std::future::pending::<()>().await,
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    async {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 /// The attributes of an entry as (name, display value) pairs.

@@ -259,6 +259,11 @@ impl P7Handle {
         self.call(Operation::Delete, a).await
     }
 
+    /// Modify (1994 contexts).
+    pub async fn modify(&self, a: &x::ModifyArgument) -> Result<x::ModifyResult, ClientError> {
+        self.call(Operation::Modify, a).await
+    }
+
     /// Register-MS.
     pub async fn register_ms(
         &self,
@@ -277,9 +282,19 @@ impl P7Handle {
 #[derive(Debug)]
 pub struct P7Client {
     assoc: Association,
+    /// Invokes on `assoc` (what the client derefs to).
+    ops: P7Handle,
     edition: Edition,
     /// What the store answered to the bind.
     pub bind_result: x::MSBindResult,
+}
+
+impl std::ops::Deref for P7Client {
+    type Target = P7Handle;
+
+    fn deref(&self) -> &P7Handle {
+        &self.ops
+    }
 }
 
 impl P7Client {
@@ -318,6 +333,9 @@ impl P7Client {
         let bind_result =
             x::decode(&result).map_err(|e| ClientError::Protocol(format!("bind result: {e}")))?;
         Ok(P7Client {
+            ops: P7Handle {
+                handle: assoc.handle(),
+            },
             assoc,
             edition: o.edition,
             bind_result,
@@ -329,65 +347,12 @@ impl P7Client {
         self.edition
     }
 
-    /// Invokes an operation with an encoded argument and returns the result TLV.
-    pub async fn invoke_raw(
-        &self,
-        op: Operation,
-        arg: Bytes,
-    ) -> Result<Option<Bytes>, ClientError> {
-        self.handle().invoke_raw(op, arg).await
-    }
-
     /// A cloneable handle invoking on this association, so that one task can wait for
     /// alerts ([`P7Client::next_alert`]) while others fetch and delete (the bench's UAs).
-    pub fn handle(&self) -> P7Handle {
-        P7Handle {
-            handle: self.assoc.handle(),
-        }
-    }
-
-    async fn call<A: rasn::Encode, R: rasn::Decode>(
-        &self,
-        op: Operation,
-        arg: &A,
-    ) -> Result<R, ClientError> {
-        self.handle().call(op, arg).await
-    }
-
-    /// Summarize.
-    pub async fn summarize(
-        &self,
-        a: &x::SummarizeArgument,
-    ) -> Result<x::SummarizeResult, ClientError> {
-        self.call(Operation::Summarize, a).await
-    }
-
-    /// List.
-    pub async fn list(&self, a: &x::ListArgument) -> Result<x::ListResult, ClientError> {
-        self.call(Operation::List, a).await
-    }
-
-    /// Fetch.
-    pub async fn fetch(&self, a: &x::FetchArgument) -> Result<x::FetchResult, ClientError> {
-        self.call(Operation::Fetch, a).await
-    }
-
-    /// Delete.
-    pub async fn delete(&self, a: &x::DeleteArgument) -> Result<x::DeleteResult, ClientError> {
-        self.call(Operation::Delete, a).await
-    }
-
-    /// Modify (1994 contexts).
-    pub async fn modify(&self, a: &x::ModifyArgument) -> Result<x::ModifyResult, ClientError> {
-        self.call(Operation::Modify, a).await
-    }
-
+    /// The client itself derefs to one, for Summarize, List, Fetch, Delete, Modify and
     /// Register-MS.
-    pub async fn register_ms(
-        &self,
-        a: &x::RegisterMSArgument,
-    ) -> Result<x::RegisterMSResult, ClientError> {
-        self.call(Operation::RegisterMs, a).await
+    pub fn handle(&self) -> P7Handle {
+        self.ops.clone()
     }
 
     /// Message submission through the store (X.413 §8.3.1.1): the X.411 operation on a 1988

@@ -18,7 +18,7 @@ use mstore::store::{
     EntryClass, EntryKey, EntryType, MailboxName, NewEntry, RetrievalStatus, Store,
 };
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -250,11 +250,16 @@ fn every_plan_agrees_with_the_naive_evaluator() {
         };
         let (words, names) = pools(&store, &id);
         let data = naive_data(&store, &id, EntryClass::Inbox);
-        let mut runner = TestRunner::new(Config {
-            cases: 150,
-            failure_persistence: None,
-            ..Config::default()
-        });
+        // A fixed seed: the coverage asserted below (every plan chosen at least once) must not
+        // depend on the luck of one run's 450 selectors; it failed once in CI-like runs.
+        let mut runner = TestRunner::new_with_rng(
+            Config {
+                cases: 150,
+                failure_persistence: None,
+                ..Config::default()
+            },
+            TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+        );
         runner
             .run(&selector_strategy(words, names), |sel| {
                 let r = store.select(&id, &sel).unwrap();

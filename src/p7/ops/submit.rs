@@ -116,6 +116,27 @@ pub async fn run(
 }
 
 /// The error an unanswered submission becomes for the UA, with the log line naming the MTA.
+/// The MTA's answer to a message or probe submission, or what the UA gets instead, with the
+/// SUBMIT-MESSAGE-RESULT / SUBMIT-PROBE-RESULT audit record of a failure.
+fn answered(
+    s: &Session,
+    sub: &Submitter,
+    (what, audit_key): (&str, &str),
+    invoke_id: u64,
+    sent: Result<Bytes, SubmitError>,
+) -> Result<Bytes, Answer> {
+    sent.map_err(|e| {
+        let a = link_error(s, sub, what, e);
+        if let Answer::Error(code, _) = &a {
+            s.audit(
+                audit_key,
+                &format!("invokeid={invoke_id} result=error error-code={code}"),
+            );
+        }
+        a
+    })
+}
+
 fn link_error(s: &Session, sub: &Submitter, what: &str, e: SubmitError) -> Answer {
     match e {
         SubmitError::Mta { code, parameter } if code >= 0 => {
@@ -259,18 +280,16 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
             quote(attrs.this_ipm.as_deref().unwrap_or("")),
         ),
     );
-    let result_bytes = match sub.link.submit_message(p3_bytes).await {
+    let sent = sub.link.submit_message(p3_bytes).await;
+    let result_bytes = match answered(
+        s,
+        sub,
+        ("message submission", "SUBMIT-MESSAGE-RESULT"),
+        invoke_id,
+        sent,
+    ) {
         Ok(r) => r,
-        Err(e) => {
-            let a = link_error(s, sub, "message submission", e);
-            if let Answer::Error(code, _) = &a {
-                s.audit(
-                    "SUBMIT-MESSAGE-RESULT",
-                    &format!("invokeid={invoke_id} result=error error-code={code}"),
-                );
-            }
-            return a;
-        }
+        Err(a) => return a,
     };
     let result: MessageSubmissionResult = match x411::decode(&result_bytes) {
         Ok(r) => r,
@@ -496,18 +515,16 @@ async fn probe(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&[u
             quote(&content_id)
         ),
     );
-    let result_bytes = match sub.link.submit_probe(p3_bytes).await {
+    let sent = sub.link.submit_probe(p3_bytes).await;
+    let result_bytes = match answered(
+        s,
+        sub,
+        ("probe submission", "SUBMIT-PROBE-RESULT"),
+        invoke_id,
+        sent,
+    ) {
         Ok(r) => r,
-        Err(e) => {
-            let a = link_error(s, sub, "probe submission", e);
-            if let Answer::Error(code, _) = &a {
-                s.audit(
-                    "SUBMIT-PROBE-RESULT",
-                    &format!("invokeid={invoke_id} result=error error-code={code}"),
-                );
-            }
-            return a;
-        }
+        Err(a) => return a,
     };
     let result: MessageSubmissionResult = match x411::decode(&result_bytes) {
         Ok(r) => r,
