@@ -35,6 +35,7 @@ use tokio::task::JoinHandle;
 use crate::common::fixtures::fixtures;
 use crate::common::proxy::{recording_proxy, tshark_dissect};
 use crate::common::tshark::tshark_available;
+use crate::common::values::delivery_report;
 
 const MTA: &str = "mta1";
 const MTA_PASSWORD: &str = "mta-secret";
@@ -460,32 +461,6 @@ async fn disk_full_aborts_without_a_result_and_stores_nothing() {
     fx.stop().await;
 }
 
-fn report_for(subject: &MTSIdentifier, recipient: &str) -> Bytes {
-    use mstore::asn1::x411::{
-        DeliveryReport, PerRecipientReportDeliveryFields, ReportDeliveryArgument, ReportType,
-    };
-    let arg = ReportDeliveryArgument {
-        subject_submission_identifier: subject.clone(),
-        content_identifier: None,
-        content_type: None,
-        original_encoded_information_types: None,
-        extensions: None,
-        per_recipient_fields: vec![PerRecipientReportDeliveryFields {
-            actual_recipient_name: orname(recipient),
-            report_type: ReportType::Delivery(DeliveryReport {
-                message_delivery_time: x411::Time::from_timestamp(1_795_850_000, 0).unwrap(),
-                type_of_mts_user: None,
-            }),
-            converted_encoded_information_types: None,
-            originally_intended_recipient_name: None,
-            supplementary_information: None,
-            extensions: None,
-        }],
-        returned_content: None,
-    };
-    Bytes::from(x411::encode(&arg).unwrap())
-}
-
 #[tokio::test]
 async fn reports_go_to_the_submitter_or_else_to_the_store_mailbox() {
     let fx = Fixture::start().await;
@@ -509,7 +484,7 @@ async fn reports_go_to_the_submitter_or_else_to_the_store_mailbox() {
             let out = assoc
                 .invoke(
                     Operation::ReportDelivery,
-                    Some(report_for(subject, UNHOSTED)),
+                    Some(delivery_report(subject, UNHOSTED)),
                 )
                 .await
                 .unwrap();
@@ -621,7 +596,7 @@ async fn tshark_decodes_our_p3_traffic_on_both_contexts() {
         let out = assoc
             .invoke(
                 Operation::ReportDelivery,
-                Some(report_for(&subject, USERS[0])),
+                Some(delivery_report(&subject, USERS[0])),
             )
             .await
             .unwrap();

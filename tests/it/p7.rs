@@ -26,6 +26,8 @@ use rasn::types::ObjectIdentifier;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::common::procs::{Daemon, free_addr, free_port, p7_command, wait_listening};
+
 const ALICE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
 const BOB: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZY";
 const STORE_PW: &str = "store-secret";
@@ -104,24 +106,7 @@ struct Fixture {
 }
 
 async fn start() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(dir.path(), "127.0.0.1:0", "max-associations-per-user = 2");
-    let config = Config::load(&path).unwrap();
-    let store = Arc::new(Store::open(&config.data_dir).unwrap());
-    let contents = preload(&store);
-    let svc = Arc::new(Service::new(
-        store,
-        mstore::directory::from_config(&config).unwrap(),
-        BindContext::from_config(&config),
-    ));
-    let running = service::start(&config, svc).await.unwrap();
-    let addr = running.local_addrs()[0];
-    Fixture {
-        _dir: dir,
-        addr,
-        running,
-        contents,
-    }
+    start_with_limits("max-associations-per-user = 2").await
 }
 
 fn opts(addr: SocketAddr, user: &str, pw: &[u8], edition: Edition) -> ClientOptions {
@@ -777,48 +762,8 @@ async fn tshark_decodes_a_full_ms_access_88_session() {
     f.running.shutdown().await;
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Daemon(std::process::Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn wait_listening(addr: SocketAddr) {
-    for _ in 0..200 {
-        if TcpStream::connect(addr).await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("mstored did not start listening on {addr}");
-}
-
 fn p7_cmd(server: SocketAddr, pwfile: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
-        .args([
-            "--server",
-            &server.to_string(),
-            "--tsel",
-            "3001",
-            "--user",
-            ALICE,
-        ])
-        .arg("--password-file")
-        .arg(pwfile)
-        .args(args)
-        .output()
-        .unwrap()
+    p7_command(server, ALICE, pwfile, args).output().unwrap()
 }
 
 #[tokio::test]
@@ -980,7 +925,7 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
 #[tokio::test]
 async fn mstored_increment_raises_the_first_sequence_number() {
     let dir = tempfile::tempdir().unwrap();
-    let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let listen: SocketAddr = free_addr();
     let config = write_config(dir.path(), &listen.to_string(), "");
     let mut daemon = Daemon(
         std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
@@ -1871,7 +1816,7 @@ async fn p7_watch_fetches_and_deletes_what_the_mta_delivers() {
     use mstore::address::ORName;
     use mstore::p3::mta::{self, Load, MtaOptions, Progress};
     let dir = tempfile::tempdir().unwrap();
-    let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let listen: SocketAddr = free_addr();
     let config = write_config(dir.path(), &listen.to_string(), "");
     let text = std::fs::read_to_string(&config)
         .unwrap()

@@ -17,6 +17,7 @@ use mstore::address::{ORAddress, ORName};
 use mstore::asn1::oids;
 use mstore::asn1::x411::{self, MessageSubmissionArgument, ProbeSubmissionArgument};
 use mstore::asn1::x413 as x;
+use mstore::assoc::server::ShutdownSignal;
 use mstore::assoc::{AppContext, Operation, Outcome, Settings};
 use mstore::bench::mta_sink;
 use mstore::config::Config;
@@ -28,7 +29,7 @@ use mstore::content::envelope::{
 use mstore::directory::{EmbeddedDirectory, NewUser};
 use mstore::p3::ReportRouter;
 use mstore::p3::mts_user::{MtsUser, MtsUserOptions, SubmittedBy};
-use mstore::p3::sink::SinkOptions;
+use mstore::p3::sink::{Sink, SinkOptions};
 use mstore::p7::Edition;
 use mstore::p7::client::{ClientError, ClientOptions, Compose, P7Client, compose};
 use mstore::p7::ops::bind::BindContext;
@@ -37,10 +38,11 @@ use mstore::p7::service::Service;
 use mstore::server::Running;
 use mstore::store::{EntryClass, MailboxName, Store};
 use proptest::prelude::*;
-use tokio::net::TcpStream;
 
+use crate::common::procs::{Daemon, free_addr, free_port, p7_command, wait_listening};
 use crate::common::proxy::{recording_proxy, tshark_dissect};
 use crate::common::tshark::tshark_available;
+use crate::common::values::delivery_report;
 
 const ALICE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
 const BOB: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZY";
@@ -50,14 +52,6 @@ const MTA_PW: &str = "mta-pw";
 
 fn addr(s: &str) -> ORAddress {
     ORAddress::from_str(s).unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// mstore.toml + directory (Alice "pw-a", Bob "pw-b") + secrets in `dir`; `[submission]`
@@ -101,6 +95,13 @@ audit-file = "audit.log"
     d.add_users(&[NewUser::new(addr(ALICE))], b"pw-a").unwrap();
     d.add_users(&[NewUser::new(addr(BOB))], b"pw-b").unwrap();
     path
+}
+
+/// `mta-sink` on a free port, expecting the store's credentials.
+async fn spawn_sink() -> (Arc<Sink>, SocketAddr, ShutdownSignal) {
+    mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap()
 }
 
 fn sink_options() -> SinkOptions {
@@ -227,6 +228,28 @@ fn message_from(originator: &str, subject: &str, serial: u64) -> MessageSubmissi
     .unwrap()
 }
 
+/// `e` is the X.411 error `code` (an abstract-error the store passed on or raised itself).
+fn assert_x411(e: &ClientError, code: i64) {
+    assert!(matches!(e, ClientError::X411(c) if *c == code), "{e:?}");
+}
+
+/// `e` is X.413's entry-class-error.
+fn assert_entry_class_error(e: &ClientError) {
+    assert!(
+        matches!(e, ClientError::Operation(x::P7Error::EntryClass(_))),
+        "{e:?}"
+    );
+}
+
+/// An answer that came after the configured 1 s wait, not at once and not much later.
+fn assert_about_one_second(took: Duration) {
+    assert!(
+        took >= Duration::from_millis(900),
+        "answered after {took:?}"
+    );
+    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+}
+
 fn attr_text(e: &x::EntryInformation, oid: &rasn::types::Oid) -> Option<String> {
     let a = e.attribute(oid)?;
     let v = a.first()?;
@@ -235,9 +258,7 @@ fn attr_text(e: &x::EntryInformation, oid: &rasn::types::Oid) -> Option<String> 
 }
 
 async fn submission_reaches_the_mta(e: Edition, context: u8) {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), context, "5s").await;
     let c = fx.client(ALICE, b"pw-a", e).await;
     let m = message("Runway closure", 1);
@@ -325,9 +346,7 @@ async fn submission_over_p7_94_reaches_the_mta_over_mts_access_94() {
 
 #[tokio::test]
 async fn outbox_off_and_per_message_object_entry_class() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start_with(&sink_addr.to_string(), 94, "5s", false).await;
     let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
     // The store keeps no copy by default…
@@ -335,29 +354,24 @@ async fn outbox_off_and_per_message_object_entry_class() {
     assert_eq!(r.created_entry, None);
     assert_eq!(fx.outbox(ALICE), 0);
     // …unless the submission asks for the submission class (X.413 submission-options).
-    let to_class = |c: x::EntryClass| {
-        Some(x::MSSubmissionOptions {
-            object_entry_class: Some(c),
-            disable_auto_modify: None,
-            add_message_group_names: None,
-            ms_submission_extensions: None,
-        })
-    };
     let r = c
-        .submit_message_with(&message("copy", 20), to_class(x::EntryClass::SUBMISSION))
+        .submit_message_with(
+            &message("copy", 20),
+            entry_class_option(x::EntryClass::SUBMISSION),
+        )
         .await
         .unwrap();
     assert_eq!(r.created_entry, Some(1));
     assert_eq!(fx.outbox(ALICE), 1);
     // A class the store does not keep submissions in: entry-class-error, nothing submitted.
     let e = c
-        .submit_message_with(&message("draft", 21), to_class(x::EntryClass::DRAFT))
+        .submit_message_with(
+            &message("draft", 21),
+            entry_class_option(x::EntryClass::DRAFT),
+        )
         .await
         .unwrap_err();
-    assert!(
-        matches!(e, ClientError::Operation(x::P7Error::EntryClass(_))),
-        "{e:?}"
-    );
+    assert_entry_class_error(&e);
     assert_eq!(sink.count(), 2);
     c.release().await.unwrap();
     fx.running.shutdown().await;
@@ -366,23 +380,13 @@ async fn outbox_off_and_per_message_object_entry_class() {
 
 #[tokio::test]
 async fn probe_and_cancel_are_passed_through() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
     for e in [Edition::V88, Edition::V94] {
         let c = fx.client(ALICE, b"pw-a", e).await;
         let m = message("probe", 2);
-        let probe = ProbeSubmissionArgument {
-            originator_name: m.envelope.originator_name.clone(),
-            original_encoded_information_types: None,
-            content_type: m.envelope.content_type.clone(),
-            content_identifier: None,
-            content_length: Some(m.content.len() as u32),
-            per_message_indicators: None,
-            extensions: None,
-            per_recipient_fields: m.envelope.per_recipient_fields.clone(),
-        };
+        let mut probe = probe_of(&m);
+        probe.content_identifier = None;
         let r = c.submit_probe(&probe).await.unwrap();
         let last = sink.received().pop().unwrap();
         assert_eq!(last.operation, Operation::ProbeSubmission);
@@ -395,10 +399,7 @@ async fn probe_and_cancel_are_passed_through() {
             .cancel_deferred_delivery(&r.message_submission_identifier)
             .await
             .unwrap_err();
-        assert!(
-            matches!(e, ClientError::X411(c) if c == x411::err::MESSAGE_SUBMISSION_IDENTIFIER_INVALID),
-            "{e:?}"
-        );
+        assert_x411(&e, x411::err::MESSAGE_SUBMISSION_IDENTIFIER_INVALID);
         assert_eq!(
             sink.received().pop().unwrap().operation,
             Operation::CancelDeferredDelivery
@@ -455,9 +456,7 @@ async fn ms_probe(
 
 #[tokio::test]
 async fn submitted_probes_are_kept_in_the_submission_class_and_listed_over_p7() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
     let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
     // A message first, so the probe's entry is not the only one.
@@ -503,10 +502,7 @@ async fn submitted_probes_are_kept_in_the_submission_class_and_listed_over_p7() 
     let e = ms_probe(&c, &probe, entry_class_option(x::EntryClass::DELIVERY))
         .await
         .unwrap_err();
-    assert!(
-        matches!(e, ClientError::Operation(x::P7Error::EntryClass(_))),
-        "{e:?}"
-    );
+    assert_entry_class_error(&e);
     assert_eq!(sink.count(), before);
     c.release().await.unwrap();
     fx.running.shutdown().await;
@@ -529,17 +525,12 @@ async fn submitted_probes_are_kept_in_the_submission_class_and_listed_over_p7() 
 
 #[tokio::test]
 async fn another_originator_is_refused_with_originator_invalid() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
     // Bob submits a message naming Alice as originator.
     let c = fx.client(BOB, b"pw-b", Edition::V88).await;
     let e = c.submit_message(&message("forged", 3)).await.unwrap_err();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::ORIGINATOR_INVALID),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::ORIGINATOR_INVALID);
     assert_eq!(sink.count(), 0);
     c.release().await.unwrap();
     fx.running.shutdown().await;
@@ -555,19 +546,12 @@ async fn mta_down_is_remote_bind_error_within_the_wait_and_nothing_is_lost() {
     let t = Instant::now();
     let e = c.submit_message(&message("lost?", 4)).await.unwrap_err();
     let took = t.elapsed();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::REMOTE_BIND_ERROR),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::REMOTE_BIND_ERROR);
     assert!(
         e.to_string().contains("remote-bind-error"),
         "{e}: the message names the error"
     );
-    assert!(
-        took >= Duration::from_millis(900),
-        "answered after {took:?}"
-    );
-    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+    assert_about_one_second(took);
     // Nothing kept for a message the MTA never took.
     assert_eq!(fx.outbox(ALICE), 0);
 
@@ -589,9 +573,7 @@ async fn mta_down_is_remote_bind_error_within_the_wait_and_nothing_is_lost() {
 
 #[tokio::test]
 async fn an_mta_that_stops_answering_is_remote_bind_error_within_answer_timeout_and_rebound() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start_edited(&sink_addr.to_string(), 94, "5s", |t| {
         t.replace("outbox = true", "outbox = true\nanswer-timeout = \"1s\"")
     })
@@ -610,15 +592,8 @@ async fn an_mta_that_stops_answering_is_remote_bind_error_within_answer_timeout_
         .await
         .unwrap_err();
     let took = t.elapsed();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::REMOTE_BIND_ERROR),
-        "{e:?}"
-    );
-    assert!(
-        took >= Duration::from_millis(900),
-        "answered after {took:?}"
-    );
-    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+    assert_x411(&e, x411::err::REMOTE_BIND_ERROR);
+    assert_about_one_second(took);
     assert_eq!(fx.outbox(ALICE), 1);
 
     // The store dropped that association and bound again.
@@ -684,9 +659,7 @@ fn set_user_outbox(fx: &Fixture, user: &str, pw: &[u8], outbox: Option<bool>) {
 
 #[tokio::test]
 async fn a_users_directory_entry_overrides_the_configured_outbox() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     // The store keeps copies; Bob's entry says not to, Alice's says nothing.
     let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
     set_user_outbox(&fx, BOB, b"pw-b", Some(false));
@@ -795,9 +768,7 @@ fn mstorectl_user_add_outbox_is_kept_in_the_directory_file() {
 
 #[tokio::test]
 async fn deliveries_over_the_store_initiated_association_land_in_the_mailbox() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
     fx.wait_up().await;
     let h = sink.handle().unwrap();
@@ -840,9 +811,7 @@ async fn deliveries_over_the_store_initiated_association_land_in_the_mailbox() {
 
 #[tokio::test]
 async fn submission_control_from_the_mta_is_obeyed() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
     fx.wait_up().await;
     let h = sink.handle().unwrap();
@@ -870,10 +839,7 @@ async fn submission_control_from_the_mta_is_obeyed() {
         .submit_message(&message("too long", 13))
         .await
         .unwrap_err();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::SUBMISSION_CONTROL_VIOLATED),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::SUBMISSION_CONTROL_VIOLATED);
     // restrict FALSE removes the control again.
     control(x411::Controls {
         restrict: Some(false),
@@ -889,21 +855,10 @@ async fn submission_control_from_the_mta_is_obeyed() {
     })
     .await;
     let m = message("probe", 15);
-    let probe = ProbeSubmissionArgument {
-        originator_name: m.envelope.originator_name.clone(),
-        original_encoded_information_types: None,
-        content_type: m.envelope.content_type.clone(),
-        content_identifier: None,
-        content_length: None,
-        per_message_indicators: None,
-        extensions: None,
-        per_recipient_fields: m.envelope.per_recipient_fields.clone(),
-    };
+    let mut probe = probe_of(&m);
+    (probe.content_identifier, probe.content_length) = (None, None);
     let e = c.submit_probe(&probe).await.unwrap_err();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::SUBMISSION_CONTROL_VIOLATED),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::SUBMISSION_CONTROL_VIOLATED);
     assert_eq!(
         sink.count(),
         1,
@@ -914,37 +869,9 @@ async fn submission_control_from_the_mta_is_obeyed() {
     stop.trigger();
 }
 
-fn delivery_report(subject: &x411::MTSIdentifier, recipient: &str) -> Bytes {
-    use mstore::asn1::x411::{
-        DeliveryReport, PerRecipientReportDeliveryFields, ReportDeliveryArgument, ReportType,
-    };
-    let arg = ReportDeliveryArgument {
-        subject_submission_identifier: subject.clone(),
-        content_identifier: None,
-        content_type: None,
-        original_encoded_information_types: None,
-        extensions: None,
-        per_recipient_fields: vec![PerRecipientReportDeliveryFields {
-            actual_recipient_name: ORName::from_str(recipient).unwrap(),
-            report_type: ReportType::Delivery(DeliveryReport {
-                message_delivery_time: x411::Time::from_timestamp(1_795_850_000, 0).unwrap(),
-                type_of_mts_user: None,
-            }),
-            converted_encoded_information_types: None,
-            originally_intended_recipient_name: None,
-            supplementary_information: None,
-            extensions: None,
-        }],
-        returned_content: None,
-    };
-    Bytes::from(x411::encode(&arg).unwrap())
-}
-
 #[tokio::test]
 async fn reports_on_submitted_messages_reach_the_submitter() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
     let c = fx.client(ALICE, b"pw-a", Edition::V88).await;
     let r = c.submit_message(&message("report me", 8)).await.unwrap();
@@ -978,9 +905,7 @@ async fn reports_on_submitted_messages_reach_the_submitter() {
 
 #[tokio::test]
 async fn the_link_reconnects_after_the_mta_goes_away_and_comes_back() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), 94, "1s").await;
     let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
     c.submit_message(&message("one", 9)).await.unwrap();
@@ -994,10 +919,7 @@ async fn the_link_reconnects_after_the_mta_goes_away_and_comes_back() {
     }
     assert!(!fx.link.is_up(), "the link saw the MTA go");
     let e = c.submit_message(&message("two", 10)).await.unwrap_err();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::REMOTE_BIND_ERROR),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::REMOTE_BIND_ERROR);
     let (sink2, _, stop2) = mta_sink::spawn(sink_addr, sink_options()).await.unwrap();
     c.submit_message(&message("three", 11)).await.unwrap();
     assert_eq!(
@@ -1010,10 +932,7 @@ async fn the_link_reconnects_after_the_mta_goes_away_and_comes_back() {
     let mut big = message("big", 12);
     big.content = vec![0u8; 5000].into();
     let e = c.submit_message(&big).await.unwrap_err();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::SUBMISSION_CONTROL_VIOLATED),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::SUBMISSION_CONTROL_VIOLATED);
     assert_eq!(sink2.count(), 1);
     c.release().await.unwrap();
     fx.running.shutdown().await;
@@ -1026,10 +945,7 @@ async fn tshark_decodes_the_store_mta_traffic_on_both_contexts() {
         return;
     }
     for context in [88u8, 94] {
-        let (sink, sink_addr, stop) =
-            mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-                .await
-                .unwrap();
+        let (sink, sink_addr, stop) = spawn_sink().await;
         let (proxy, log) = recording_proxy(sink_addr).await;
         let fx = Fixture::start(&proxy.to_string(), context, "5s").await;
         let c = fx.client(ALICE, b"pw-a", Edition::V88).await;
@@ -1088,9 +1004,7 @@ async fn tshark_decodes_the_ua_store_submission_on_ms_access_88() {
     if !tshark_available() {
         return;
     }
-    let (_sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (_sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
     let (proxy, log) = recording_proxy(fx.p7).await;
     let mut o = ClientOptions::new(proxy.to_string(), addr(ALICE), b"pw-a");
@@ -1221,38 +1135,12 @@ proptest! {
 
 // ---- the acceptance run with the real binaries -------------------------------------------
 
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn wait_listening(addr: SocketAddr) {
-    for _ in 0..200 {
-        if TcpStream::connect(addr).await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("nothing listening on {addr}");
-}
-
 fn p7(server: SocketAddr, pw: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
-        .args(["--server", &server.to_string(), "--tsel", "3001"])
-        .args(["--user", ALICE])
-        .arg("--password-file")
-        .arg(pw)
-        .args(args)
-        .output()
-        .unwrap()
+    p7_command(server, ALICE, pw, args).output().unwrap()
 }
 
-fn start_sink(listen: SocketAddr, pw: &Path, count: &Path) -> Child {
-    Child(
+fn start_sink(listen: SocketAddr, pw: &Path, count: &Path) -> Daemon {
+    Daemon(
         std::process::Command::new(env!("CARGO_BIN_EXE_mstore-bench"))
             .args([
                 "mta-sink",
@@ -1276,14 +1164,14 @@ fn start_sink(listen: SocketAddr, pw: &Path, count: &Path) -> Child {
 async fn acceptance_mstored_submits_to_mta_sink_and_reports_it_unreachable() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let sink_addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let sink_addr: SocketAddr = free_addr();
+    let listen: SocketAddr = free_addr();
     let config = write_config(d, &listen.to_string(), &sink_addr.to_string(), 88, "2s");
     let count = d.join("sink.count");
     let sink = start_sink(sink_addr, &d.join("mta-password"), &count);
     wait_listening(sink_addr).await;
     let log = std::fs::File::create(d.join("mstored.log")).unwrap();
-    let _daemon = Child(
+    let _daemon = Daemon(
         std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
             .arg("--config")
             .arg(&config)
