@@ -39,6 +39,7 @@ use mstore::server::Running;
 use mstore::store::{EntryClass, MailboxName, Store};
 use proptest::prelude::*;
 
+use crate::common::mta::{deliver, invoke_ok};
 use crate::common::procs::{Daemon, free_addr, free_port, p7_command, wait_listening};
 use crate::common::proxy::{recording_proxy, tshark_dissect};
 use crate::common::tshark::tshark_available;
@@ -773,28 +774,17 @@ async fn deliveries_over_the_store_initiated_association_land_in_the_mailbox() {
     fx.wait_up().await;
     let h = sink.handle().unwrap();
     // Submission-control from the MTA is answered.
-    let out = h
-        .invoke(
-            Operation::SubmissionControl,
-            Some(Bytes::from(
-                x411::encode(&x411::Controls::default()).unwrap(),
-            )),
-        )
-        .await
-        .unwrap();
-    assert!(matches!(out, Outcome::Result(Some(_))), "{out:?}");
+    invoke_ok(
+        &h,
+        Operation::SubmissionControl,
+        Bytes::from(x411::encode(&x411::Controls::default()).unwrap()),
+    )
+    .await;
     // A delivery for Bob over the association the store opened.
     let m = MessageBuilder::new(21)
         .with_recipient(ORName::from_str(BOB).unwrap())
         .build(Flavor::Ipm);
-    let out = h
-        .invoke(
-            Operation::MessageDelivery,
-            Some(Bytes::from(m.delivery_ber)),
-        )
-        .await
-        .unwrap();
-    assert!(matches!(out, Outcome::Result(Some(_))), "{out:?}");
+    deliver(&h, m.delivery_ber).await;
     assert_eq!(fx.inbox(BOB), 1);
     assert_eq!(fx.inbox(ALICE), 0);
     // Bob sees it over P7.
@@ -818,14 +808,12 @@ async fn submission_control_from_the_mta_is_obeyed() {
     let control = |c: x411::Controls| {
         let h = h.clone();
         async move {
-            let out = h
-                .invoke(
-                    Operation::SubmissionControl,
-                    Some(Bytes::from(x411::encode(&c).unwrap())),
-                )
-                .await
-                .unwrap();
-            assert!(matches!(out, Outcome::Result(Some(_))), "{out:?}");
+            invoke_ok(
+                &h,
+                Operation::SubmissionControl,
+                Bytes::from(x411::encode(&c).unwrap()),
+            )
+            .await;
         }
     };
     // At most 10 octets of content, and urgent messages only.
@@ -960,14 +948,7 @@ async fn tshark_decodes_the_store_mta_traffic_on_both_contexts() {
         let m = MessageBuilder::new(22)
             .with_recipient(ORName::from_str(BOB).unwrap())
             .build(Flavor::AmhsExtended);
-        let out = h
-            .invoke(
-                Operation::MessageDelivery,
-                Some(Bytes::from(m.delivery_ber)),
-            )
-            .await
-            .unwrap();
-        assert!(matches!(out, Outcome::Result(Some(_))));
+        deliver(&h, m.delivery_ber).await;
         c.release().await.unwrap();
         fx.running.shutdown().await;
         tokio::time::sleep(Duration::from_millis(200)).await;

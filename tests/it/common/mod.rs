@@ -7,6 +7,7 @@ pub mod ber;
 pub mod cli;
 pub mod config;
 pub mod fixtures;
+pub mod mta;
 pub mod procs;
 pub mod proxy;
 pub mod tshark;
