@@ -26,7 +26,9 @@ use rasn::types::ObjectIdentifier;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::common::procs::{Daemon, free_addr, free_port, p7_command, wait_listening};
+use crate::common::procs::{
+    Daemon, assert_success, free_addr, free_port, json_output, p7_command, wait_listening,
+};
 
 const ALICE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
 const BOB: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZY";
@@ -688,11 +690,7 @@ fn tshark_text(exchange: &[(bool, Vec<u8>)]) -> String {
         .args(["-d", "tcp.port==3001,tpkt", "-V"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -809,21 +807,11 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
         }
     };
     let out = run(&["--json", "summarize"]).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_output(&out);
     assert_eq!((v["count"].as_u64(), v["new"].as_u64()), (Some(3), Some(3)));
 
     let out = run(&["--json", "list", "--new"]).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_output(&out);
     let entries = v["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 3);
     assert_eq!(entries[0]["sequence-number"].as_u64(), Some(1));
@@ -837,19 +825,11 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
     let args: &'static [&'static str] =
         Box::leak(vec!["fetch", "1", "--out", cf].into_boxed_slice());
     let out = run(args).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     assert_eq!(std::fs::read(&content_file).unwrap(), example("ipm").1);
 
     let out = run(&["delete", "1"]).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let out = run(&["fetch", "1"]).await;
     assert_eq!(
         out.status.code(),
@@ -1268,20 +1248,7 @@ async fn registrations_survive_a_reopen_and_a_rebuild_and_bind_tells_of_missed_a
         let ind = c.bind_result.alert_indication == Some(true);
         if ind {
             // The registration is still there after the reopen.
-            let r = c
-                .register_ms(&x::RegisterMSArgument {
-                    registration_status_request: Some(x::RegistrationTypes {
-                        registrations: None,
-                        extended_registrations: None,
-                        restrict_message_groups: None,
-                    }),
-                    ..Default::default()
-                })
-                .await
-                .unwrap();
-            let x::RegisterMSResult::RegisteredInformation(info) = r else {
-                panic!("{r:?}")
-            };
+            let info = registered_information(&c).await;
             let regs = info.auto_action_registrations.unwrap();
             assert_eq!(
                 regs.iter()
@@ -1336,14 +1303,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
                 .unwrap()
         }
     };
-    let json = |out: &std::process::Output| -> serde_json::Value {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+    let json = |out: &std::process::Output| -> serde_json::Value { json_output(&out) };
     let v = json(
         &run(&[
             "--context",
@@ -1414,20 +1374,12 @@ async fn p7_modify_register_alert_and_deregister_commands() {
     })
     .await
     .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     assert_eq!(run(&["summarize"]).await.status.code(), Some(3));
     let out = tokio::task::spawn_blocking(move || p7_cmd(listen, &newpw, &["summarize"]))
         .await
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
 }
 
 #[tokio::test]
@@ -1617,6 +1569,25 @@ async fn change_credentials_rewrites_the_embedded_directory_password() {
     f.running.shutdown().await;
 }
 
+/// What the store holds registered for `c`'s user (a register-ms status request).
+async fn registered_information(c: &P7Client) -> x::RegisteredInformation {
+    let r = c
+        .register_ms(&x::RegisterMSArgument {
+            registration_status_request: Some(x::RegistrationTypes {
+                registrations: None,
+                extended_registrations: None,
+                restrict_message_groups: None,
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let x::RegisterMSResult::RegisteredInformation(info) = r else {
+        panic!("{r:?}")
+    };
+    info
+}
+
 /// A service like [`start`]'s with extra `[limits]` lines.
 async fn start_with_limits(limits: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
@@ -1744,12 +1715,7 @@ struct Watcher {
 
 impl Watcher {
     fn spawn(server: SocketAddr, pwfile: &Path, args: &[&str]) -> Watcher {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
-            .args(["--server", &server.to_string(), "--tsel", "3001"])
-            .args(["--user", ALICE, "--json"])
-            .arg("--password-file")
-            .arg(pwfile)
-            .arg("watch")
+        let mut child = p7_command(server, ALICE, pwfile, &["--json", "watch"])
             .args(args)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
@@ -1879,26 +1845,9 @@ async fn p7_watch_fetches_and_deletes_what_the_mta_delivers() {
     let list = |user: &'static str, pwtext: &'static str| {
         let pw = dir.path().join(format!("{user}-pw-file"));
         std::fs::write(&pw, pwtext).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
-            .args([
-                "--server",
-                &listen.to_string(),
-                "--tsel",
-                "3001",
-                "--user",
-                user,
-            ])
-            .arg("--password-file")
-            .arg(&pw)
-            .args(["--json", "list", "--attrs", "sequence-number,priority"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let args = ["--json", "list", "--attrs", "sequence-number,priority"];
+        let out = p7_command(listen, user, &pw, &args).output().unwrap();
+        let v = json_output(&out);
         v["entries"].as_array().unwrap().clone()
     };
     // Alert → fetch → delete: an entry line (the fetched attributes), then its deletion. Read
@@ -1991,20 +1940,7 @@ async fn user_security_labels_are_refused_with_security_error_and_nothing_applie
         assert_eq!(err, P7Error::Security(SecurityProblem(7)), "{e:?}");
         // The auto-alert in the same request was not registered.
         if e == Edition::V94 {
-            let r = c
-                .register_ms(&x::RegisterMSArgument {
-                    registration_status_request: Some(x::RegistrationTypes {
-                        registrations: None,
-                        extended_registrations: None,
-                        restrict_message_groups: None,
-                    }),
-                    ..Default::default()
-                })
-                .await
-                .unwrap();
-            let x::RegisterMSResult::RegisteredInformation(info) = r else {
-                panic!("{r:?}")
-            };
+            let info = registered_information(&c).await;
             // (4 is the one the 1988 round registered after its refusal.)
             let ids: Vec<u32> = info
                 .auto_action_registrations

@@ -40,7 +40,9 @@ use mstore::store::{EntryClass, MailboxName, Store};
 use proptest::prelude::*;
 
 use crate::common::mta::{deliver, invoke_ok};
-use crate::common::procs::{Daemon, free_addr, free_port, p7_command, wait_listening};
+use crate::common::procs::{
+    Daemon, assert_success, free_addr, free_port, json_output, p7_command, wait_listening,
+};
 use crate::common::proxy::{recording_proxy, tshark_dissect};
 use crate::common::tshark::tshark_available;
 use crate::common::values::delivery_report;
@@ -723,11 +725,7 @@ fn mstorectl_user_add_outbox_is_kept_in_the_directory_file() {
         crate::common::cli::mstorectl(&args)
     };
     let out = add(CAROL, &["--outbox", "false"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let out = add(DAVE, &["--outbox", "maybe"]);
     assert_eq!(
         out.status.code(),
@@ -735,11 +733,7 @@ fn mstorectl_user_add_outbox_is_kept_in_the_directory_file() {
         "a value that is no boolean is refused"
     );
     let out = add(DAVE, &["--outbox", "true"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let d = EmbeddedDirectory::open(dir.path().join("directory.toml")).unwrap();
     use mstore::directory::Directory;
     let outbox = |a: &str| d.find_user(&addr(a)).unwrap().unwrap().outbox;
@@ -1192,12 +1186,7 @@ async fn acceptance_mstored_submits_to_mta_sink_and_reports_it_unreachable() {
         .collect::<Vec<_>>()
     };
     let out = run(submit()).await;
-    assert!(
-        out.status.success(),
-        "p7 submit: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_output(&out);
     assert!(
         v["message-submission-identifier"]
             .as_str()
@@ -1211,12 +1200,7 @@ async fn acceptance_mstored_submits_to_mta_sink_and_reports_it_unreachable() {
         .map(|s| s.to_string())
         .collect())
     .await;
-    assert!(
-        out.status.success(),
-        "p7 list: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_output(&out);
     let entries = v["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1, "{v}");
     assert_eq!(entries[0]["subject"].as_str(), Some("Acceptance"), "{v}");

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use tokio::net::TcpStream;
@@ -53,4 +53,20 @@ pub fn p7_command(server: SocketAddr, user: &str, pwfile: &Path, args: &[&str]) 
         .arg(pwfile)
         .args(args);
     c
+}
+
+/// The run exited 0; otherwise the test fails showing its status and stderr.
+pub fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The run exited 0 and printed one JSON value, which is returned.
+pub fn json_output(out: &Output) -> serde_json::Value {
+    assert_success(out);
+    serde_json::from_slice(&out.stdout).unwrap()
 }
