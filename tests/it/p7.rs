@@ -1303,8 +1303,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
                 .unwrap()
         }
     };
-    let json = |out: &std::process::Output| -> serde_json::Value { json_output(&out) };
-    let v = json(
+    let v = json_output(
         &run(&[
             "--context",
             "94",
@@ -1318,7 +1317,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
         .await,
     );
     assert_eq!(v["modified"], serde_json::json!([1, 3]));
-    let v = json(&run(&["--json", "summarize"]).await);
+    let v = json_output(&run(&["--json", "summarize"]).await);
     assert_eq!(v["new"].as_u64(), Some(1));
     // Modify is 1994 only: refused before connecting.
     let out = run(&["modify", "1", "--status", "new"]).await;
@@ -1328,7 +1327,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
     assert_eq!(out.status.code(), Some(4));
 
     // register-alert writes the user state outside the index; deregister removes it.
-    let v = json(
+    let v = json_output(
         &run(&[
             "--json",
             "register-alert",
@@ -1353,7 +1352,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
     assert!(read_state().contains("id = 3"), "{}", read_state());
     let out = run(&["register-alert", "--filter", "(nonsense"]).await;
     assert_eq!(out.status.code(), Some(2));
-    let v = json(&run(&["--json", "deregister", "3"]).await);
+    let v = json_output(&run(&["--json", "deregister", "3"]).await);
     assert_eq!(v["deregistered"].as_u64(), Some(3));
     assert!(!read_state().contains("id = 3"), "{}", read_state());
 
