@@ -107,6 +107,19 @@ async fn spawn_sink() -> (Arc<Sink>, SocketAddr, ShutdownSignal) {
         .unwrap()
 }
 
+/// `mta-sink` and a store submitting to it (`context`, `wait`, outbox on).
+async fn with_sink(context: u8, wait: &str) -> (Arc<Sink>, ShutdownSignal, Fixture) {
+    let (sink, sink_addr, stop) = spawn_sink().await;
+    let fx = Fixture::start(&sink_addr.to_string(), context, wait).await;
+    (sink, stop, fx)
+}
+
+/// Releases `c`, then stops the store and the MTA.
+async fn finish(c: P7Client, fx: Fixture, mta: ShutdownSignal) {
+    c.release().await.unwrap();
+    fx.stop(mta).await;
+}
+
 fn sink_options() -> SinkOptions {
     SinkOptions {
         name: MTA_NAME.into(),
@@ -200,6 +213,12 @@ impl Fixture {
         panic!("the link to the MTA did not come up");
     }
 
+    /// Stops the store, then the MTA behind `mta`.
+    async fn stop(self, mta: ShutdownSignal) {
+        self.running.shutdown().await;
+        mta.trigger();
+    }
+
     fn outbox(&self, user: &str) -> usize {
         let id = MailboxName::from(&addr(user)).id();
         self.store.entries(&id, EntryClass::Outbox).unwrap().len()
@@ -261,8 +280,7 @@ fn attr_text(e: &x::EntryInformation, oid: &rasn::types::Oid) -> Option<String> 
 }
 
 async fn submission_reaches_the_mta(e: Edition, context: u8) {
-    let (sink, sink_addr, stop) = spawn_sink().await;
-    let fx = Fixture::start(&sink_addr.to_string(), context, "5s").await;
+    let (sink, stop, fx) = with_sink(context, "5s").await;
     let c = fx.client(ALICE, b"pw-a", e).await;
     let m = message("Runway closure", 1);
     let r = c.submit_message(&m).await.unwrap();
@@ -332,9 +350,7 @@ async fn submission_reaches_the_mta(e: Edition, context: u8) {
         .map(|v| rasn::ber::decode::<rasn::types::OctetString>(v.as_bytes()).unwrap())
         .unwrap();
     assert_eq!(content.to_vec(), m.content.to_vec());
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
@@ -376,15 +392,12 @@ async fn outbox_off_and_per_message_object_entry_class() {
         .unwrap_err();
     assert_entry_class_error(&e);
     assert_eq!(sink.count(), 2);
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
 async fn probe_and_cancel_are_passed_through() {
-    let (sink, sink_addr, stop) = spawn_sink().await;
-    let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
+    let (sink, stop, fx) = with_sink(94, "5s").await;
     for e in [Edition::V88, Edition::V94] {
         let c = fx.client(ALICE, b"pw-a", e).await;
         let m = message("probe", 2);
@@ -411,8 +424,7 @@ async fn probe_and_cancel_are_passed_through() {
     }
     // With the outbox on, each probe is kept as a submitted-probe entry.
     assert_eq!(fx.outbox(ALICE), 2);
-    fx.running.shutdown().await;
-    stop.trigger();
+    fx.stop(stop).await;
 }
 
 fn probe_of(m: &MessageSubmissionArgument) -> ProbeSubmissionArgument {
@@ -521,23 +533,18 @@ async fn submitted_probes_are_kept_in_the_submission_class_and_listed_over_p7() 
         .unwrap();
     assert_eq!(r.ms_probe_result.and_then(|m| m.created_entry), Some(1));
     assert_eq!(fx.outbox(ALICE), 1);
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
 async fn another_originator_is_refused_with_originator_invalid() {
-    let (sink, sink_addr, stop) = spawn_sink().await;
-    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    let (sink, stop, fx) = with_sink(88, "5s").await;
     // Bob submits a message naming Alice as originator.
     let c = fx.client(BOB, b"pw-b", Edition::V88).await;
     let e = c.submit_message(&message("forged", 3)).await.unwrap_err();
     assert_x411(&e, x411::err::ORIGINATOR_INVALID);
     assert_eq!(sink.count(), 0);
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
@@ -569,9 +576,7 @@ async fn mta_down_is_remote_bind_error_within_the_wait_and_nothing_is_lost() {
     let (a, _) = mstore::content::extract(None, &sent.content, mstore::content::ContentKind::Auto);
     assert_eq!(a.subject.as_deref(), Some("second try"));
     assert_eq!(fx.outbox(ALICE), 1);
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
@@ -618,9 +623,7 @@ async fn an_mta_that_stops_answering_is_remote_bind_error_within_answer_timeout_
         x411::decode(&sink.received().pop().unwrap().argument).unwrap();
     let (a, _) = mstore::content::extract(None, &last.content, mstore::content::ContentKind::Auto);
     assert_eq!(a.subject.as_deref(), Some("after"));
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[test]
@@ -697,8 +700,7 @@ async fn a_users_directory_entry_overrides_the_configured_outbox() {
     assert_eq!((fx.outbox(ALICE), fx.outbox(BOB)), (1, 0));
     alice.release().await.unwrap();
     bob.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    fx.stop(stop).await;
 }
 
 #[test]
@@ -763,8 +765,7 @@ fn mstorectl_user_add_outbox_is_kept_in_the_directory_file() {
 
 #[tokio::test]
 async fn deliveries_over_the_store_initiated_association_land_in_the_mailbox() {
-    let (sink, sink_addr, stop) = spawn_sink().await;
-    let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
+    let (sink, stop, fx) = with_sink(94, "5s").await;
     fx.wait_up().await;
     let h = sink.handle().unwrap();
     // Submission-control from the MTA is answered.
@@ -788,15 +789,12 @@ async fn deliveries_over_the_store_initiated_association_land_in_the_mailbox() {
         .await
         .unwrap();
     assert_eq!(s.count, 1);
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
 async fn submission_control_from_the_mta_is_obeyed() {
-    let (sink, sink_addr, stop) = spawn_sink().await;
-    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    let (sink, stop, fx) = with_sink(88, "5s").await;
     fx.wait_up().await;
     let h = sink.handle().unwrap();
     let control = |c: x411::Controls| {
@@ -846,15 +844,12 @@ async fn submission_control_from_the_mta_is_obeyed() {
         1,
         "only the permitted message reached the MTA"
     );
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
 async fn reports_on_submitted_messages_reach_the_submitter() {
-    let (sink, sink_addr, stop) = spawn_sink().await;
-    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    let (sink, stop, fx) = with_sink(88, "5s").await;
     let c = fx.client(ALICE, b"pw-a", Edition::V88).await;
     let r = c.submit_message(&message("report me", 8)).await.unwrap();
     c.release().await.unwrap();
@@ -881,8 +876,7 @@ async fn reports_on_submitted_messages_reach_the_submitter() {
     let mut other = r.result.message_submission_identifier.clone();
     other.local_identifier = rasn::types::Ia5String::try_from("nobody".to_string()).unwrap();
     assert!(fresh.owner_of(&other).is_none());
-    fx.running.shutdown().await;
-    stop.trigger();
+    fx.stop(stop).await;
 }
 
 #[tokio::test]
@@ -979,8 +973,7 @@ async fn tshark_decodes_the_ua_store_submission_on_ms_access_88() {
     if !tshark_available() {
         return;
     }
-    let (_sink, sink_addr, stop) = spawn_sink().await;
-    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    let (_sink, stop, fx) = with_sink(88, "5s").await;
     let (proxy, log) = recording_proxy(fx.p7).await;
     let mut o = ClientOptions::new(proxy.to_string(), addr(ALICE), b"pw-a");
     o.edition = Edition::V88;
@@ -1005,8 +998,7 @@ async fn tshark_decodes_the_ua_store_submission_on_ms_access_88() {
             "tshark did not see {needed}:\n{text}"
         );
     }
-    fx.running.shutdown().await;
-    stop.trigger();
+    fx.stop(stop).await;
 }
 
 // ---- the outbox record codec ------------------------------------------------------------
