@@ -1609,6 +1609,20 @@ async fn start_with_limits(limits: &str) -> Fixture {
     }
 }
 
+/// A 1994 bind that is refused with a qualified unable-to-establish-association; the
+/// reason it gives (supplementary-information).
+async fn refused_bind_reason_94(addr: SocketAddr, user: &str, pw: &[u8]) -> String {
+    let e = raw_bind_error(addr, user, pw, Edition::V94).await;
+    let x::MSBindError::QualifiedError(q) = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        q.bind_problem,
+        x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION
+    );
+    String::from_utf8_lossy(q.supplementary_information.as_ref().unwrap().as_bytes()).into_owned()
+}
+
 /// The ms-bind-error of a refused bind, read off the wire (the client only keeps its text).
 async fn raw_bind_error(addr: SocketAddr, user: &str, pw: &[u8], e: Edition) -> x::MSBindError {
     use mstore::address::ORName;
@@ -1646,16 +1660,7 @@ async fn single_p7_bind_refuses_a_second_bind_to_the_same_mailbox() {
         e,
         x::MSBindError::UnqualifiedError(x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION)
     );
-    let e = raw_bind_error(f.addr, ALICE, b"pw-a", Edition::V94).await;
-    let x::MSBindError::QualifiedError(q) = &e else {
-        panic!("{e:?}");
-    };
-    assert_eq!(
-        q.bind_problem,
-        x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION
-    );
-    let info = String::from_utf8_lossy(q.supplementary_information.as_ref().unwrap().as_bytes())
-        .into_owned();
+    let info = refused_bind_reason_94(f.addr, ALICE, b"pw-a").await;
     assert!(info.contains("single-p7-bind"), "{info}");
     // A wrong password is still an authentication error, not a hint that Alice is bound.
     let r = P7Client::connect(&opts(f.addr, ALICE, b"wrong", Edition::V88)).await;
@@ -1963,16 +1968,7 @@ async fn a_bind_past_max_associations_per_user_says_why_in_1994() {
     let f = start().await; // max-associations-per-user = 2
     let a = alice(&f, Edition::V88).await;
     let b = alice(&f, Edition::V94).await;
-    let e = raw_bind_error(f.addr, ALICE, b"pw-a", Edition::V94).await;
-    let x::MSBindError::QualifiedError(q) = &e else {
-        panic!("{e:?}");
-    };
-    assert_eq!(
-        q.bind_problem,
-        x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION
-    );
-    let info = String::from_utf8_lossy(q.supplementary_information.as_ref().unwrap().as_bytes())
-        .into_owned();
+    let info = refused_bind_reason_94(f.addr, ALICE, b"pw-a").await;
     assert!(info.contains("max-associations-per-user"), "{info}");
     // 1988 has no room for a reason: the bare problem.
     let e = raw_bind_error(f.addr, ALICE, b"pw-a", Edition::V88).await;
