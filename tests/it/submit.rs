@@ -44,7 +44,7 @@ use crate::common::procs::{
     Daemon, assert_success, free_addr, free_port, json_output, p7_command, wait_listening,
 };
 use crate::common::proxy::{recording_proxy, tshark_dissect};
-use crate::common::tshark::tshark_available;
+use crate::common::tshark::{assert_tshark_saw, tshark_available};
 use crate::common::values::delivery_report;
 
 const ALICE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
@@ -941,23 +941,22 @@ async fn tshark_decodes_the_store_mta_traffic_on_both_contexts() {
         fx.running.shutdown().await;
         tokio::time::sleep(Duration::from_millis(200)).await;
         let text = tshark_dissect(&log.lock().unwrap().clone());
-        for needed in [
-            "aarq",
-            "aare",
-            "MTSBindArgument",
-            "MTSBindResult",
-            "message-store",
-            "mTA: sink-mta",
-            "MessageSubmissionArgument",
-            "MessageSubmissionResult",
-            "MessageDeliveryArgument",
-            "MessageDeliveryResult",
-        ] {
-            assert!(
-                text.contains(needed),
-                "mts-access-{context}: tshark did not see {needed}:\n{text}"
-            );
-        }
+        assert_tshark_saw(
+            &text,
+            &[
+                "aarq",
+                "aare",
+                "MTSBindArgument",
+                "MTSBindResult",
+                "message-store",
+                "mTA: sink-mta",
+                "MessageSubmissionArgument",
+                "MessageSubmissionResult",
+                "MessageDeliveryArgument",
+                "MessageDeliveryResult",
+            ],
+            &format!("mts-access-{context}"),
+        );
         let ac = if context == 94 {
             "2.6.0.1.7"
         } else {
@@ -986,18 +985,17 @@ async fn tshark_decodes_the_ua_store_submission_on_ms_access_88() {
     c.release().await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let text = tshark_dissect(&log.lock().unwrap().clone());
-    for needed in [
-        "MSBindArgument",
-        "MessageSubmissionArgument",
-        "MessageSubmissionResult",
-        "local-identifier: sink-",
-        "returnError",
-    ] {
-        assert!(
-            text.contains(needed),
-            "tshark did not see {needed}:\n{text}"
-        );
-    }
+    assert_tshark_saw(
+        &text,
+        &[
+            "MSBindArgument",
+            "MessageSubmissionArgument",
+            "MessageSubmissionResult",
+            "local-identifier: sink-",
+            "returnError",
+        ],
+        "ms-access-88",
+    );
     fx.stop(stop).await;
 }
 
