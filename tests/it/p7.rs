@@ -27,7 +27,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::common::procs::{
-    Daemon, assert_success, free_addr, free_port, json_output, p7_command, wait_listening,
+    Daemon, assert_success, free_addr, free_port, json_output, mstored, p7_command, start_mstored,
+    wait_listening,
 };
 
 const ALICE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
@@ -776,19 +777,9 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
         preload(&store);
         store.close().unwrap();
     }
-    let daemon = Daemon(
-        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-            .arg("--config")
-            .arg(&config)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_listening(listen).await;
+    let daemon = start_mstored(&config, listen, std::process::Stdio::null()).await;
     // A second mstored on the same data directory is refused.
-    let second = std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-        .arg("--config")
-        .arg(&config)
+    let second = mstored(&config)
         .args(["--listen", &format!("127.0.0.1:{}", free_port())])
         .output()
         .unwrap();
@@ -908,9 +899,7 @@ async fn mstored_increment_raises_the_first_sequence_number() {
     let listen: SocketAddr = free_addr();
     let config = write_config(dir.path(), &listen.to_string(), "");
     let mut daemon = Daemon(
-        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-            .arg("--config")
-            .arg(&config)
+        mstored(&config)
             .args(["--increment", "100"])
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -1284,15 +1273,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
         preload(&store);
         store.close().unwrap();
     }
-    let _daemon = Daemon(
-        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-            .arg("--config")
-            .arg(&config)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_listening(listen).await;
+    let _daemon = start_mstored(&config, listen, std::process::Stdio::null()).await;
     let pw = dir.path().join("alice-pw");
     std::fs::write(&pw, "pw-a\n").unwrap();
     let run = |args: &'static [&'static str]| {
@@ -1796,15 +1777,7 @@ async fn p7_watch_fetches_and_deletes_what_the_mta_delivers() {
         .unwrap()
         .add_mta("mta", b"mta-pw")
         .unwrap();
-    let _daemon = Daemon(
-        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-            .arg("--config")
-            .arg(&config)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_listening(listen).await;
+    let _daemon = start_mstored(&config, listen, std::process::Stdio::null()).await;
     let pw = dir.path().join("alice-pw");
     std::fs::write(&pw, "pw-a\n").unwrap();
 

@@ -41,7 +41,8 @@ use proptest::prelude::*;
 
 use crate::common::mta::{deliver, invoke_ok};
 use crate::common::procs::{
-    Daemon, assert_success, free_addr, free_port, json_output, p7_command, wait_listening,
+    Daemon, assert_success, free_addr, free_port, json_output, p7_command, start_mstored,
+    wait_listening,
 };
 use crate::common::proxy::{recording_proxy, tshark_dissect};
 use crate::common::tshark::{assert_tshark_saw, tshark_available};
@@ -1136,15 +1137,7 @@ async fn acceptance_mstored_submits_to_mta_sink_and_reports_it_unreachable() {
     let sink = start_sink(sink_addr, &d.join("mta-password"), &count);
     wait_listening(sink_addr).await;
     let log = std::fs::File::create(d.join("mstored.log")).unwrap();
-    let _daemon = Daemon(
-        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-            .arg("--config")
-            .arg(&config)
-            .stderr(log)
-            .spawn()
-            .unwrap(),
-    );
-    wait_listening(listen).await;
+    let _daemon = start_mstored(&config, listen, log).await;
     let pw = d.join("alice-pw");
     std::fs::write(&pw, "pw-a\n").unwrap();
     let run = |args: Vec<String>| {

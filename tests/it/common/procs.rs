@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use tokio::net::TcpStream;
@@ -69,4 +69,18 @@ pub fn assert_success(out: &Output) {
 pub fn json_output(out: &Output) -> serde_json::Value {
     assert_success(out);
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The `mstored` binary on `config`; the caller adds arguments and runs it.
+pub fn mstored(config: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mstored"));
+    c.arg("--config").arg(config);
+    c
+}
+
+/// `mstored` on `config` with its stderr to `stderr`, returned once it listens on `listen`.
+pub async fn start_mstored(config: &Path, listen: SocketAddr, stderr: impl Into<Stdio>) -> Daemon {
+    let d = Daemon(mstored(config).stderr(stderr).spawn().unwrap());
+    wait_listening(listen).await;
+    d
 }
