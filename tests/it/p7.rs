@@ -26,6 +26,7 @@ use rasn::types::ObjectIdentifier;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::common::config::STORE_SECTIONS;
 use crate::common::procs::{
     Daemon, assert_success, free_addr, free_port, json_output, mstored, p7_command, start_mstored,
     wait_listening,
@@ -63,16 +64,7 @@ protocols = ["p7"]
 [limits]
 max-filter-items = 4
 {extra_limits}
-[store]
-name = "mstore"
-or-address = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZMSX"
-password-file = "store-password"
-[directory]
-kind = "embedded"
-file = "directory.toml"
-[log]
-audit-file = "audit.log"
-"#
+{STORE_SECTIONS}"#
     );
     let path = dir.join("mstore.toml");
     std::fs::write(&path, text).unwrap();

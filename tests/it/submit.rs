@@ -39,6 +39,7 @@ use mstore::server::Running;
 use mstore::store::{EntryClass, MailboxName, Store};
 use proptest::prelude::*;
 
+use crate::common::config::STORE_SECTIONS;
 use crate::common::mta::{deliver, invoke_ok};
 use crate::common::procs::{
     Daemon, assert_success, free_addr, free_port, json_output, p7_command, start_mstored,
@@ -75,10 +76,6 @@ fn write_config(dir: &Path, listen: &str, mta: &str, context: u8, wait: &str) ->
 address = "{listen}"
 t-selector = "3001"
 protocols = ["p7", "p3"]
-[store]
-name = "mstore"
-or-address = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZMSX"
-password-file = "store-password"
 [submission]
 mta = "{mta}"
 mta-name = "{MTA_NAME}"
@@ -86,12 +83,7 @@ context = {context}
 password-file = "mta-password"
 outbox = true
 wait = "{wait}"
-[directory]
-kind = "embedded"
-file = "directory.toml"
-[log]
-audit-file = "audit.log"
-"#
+{STORE_SECTIONS}"#
     );
     let path = dir.join("mstore.toml");
     std::fs::write(&path, text).unwrap();
@@ -1337,7 +1329,7 @@ fn submission_config_defaults_and_errors() {
     let text = std::fs::read_to_string(&base).unwrap();
     let with = |submission: &str| {
         let start = text.find("[submission]").unwrap();
-        let end = text.find("[directory]").unwrap();
+        let end = text.find("[store]").unwrap();
         let t = format!("{}{submission}\n{}", &text[..start], &text[end..]);
         let p = d.join("m.toml");
         std::fs::write(&p, t).unwrap();
