@@ -35,7 +35,7 @@ use tokio::task::JoinHandle;
 use crate::common::fixtures::fixtures;
 use crate::common::mta::{deliver, invoke_ok};
 use crate::common::proxy::{recording_proxy, tshark_dissect};
-use crate::common::tshark::{assert_tshark_saw, tshark_available};
+use crate::common::tshark::{MTS_BIND_SEEN, assert_tshark_saw, tshark_available};
 use crate::common::values::delivery_report;
 
 const MTA: &str = "mta1";
@@ -569,14 +569,10 @@ async fn tshark_decodes_our_p3_traffic_on_both_contexts() {
         assoc.release().await.unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
         let text = tshark_dissect(&log.lock().unwrap().clone());
+        assert_tshark_saw(&text, &MTS_BIND_SEEN, &format!("{ctx:?}"));
         assert_tshark_saw(
             &text,
             &[
-                "aarq",
-                "aare",
-                "MTSBindArgument",
-                "MTSBindResult",
-                "message-store",
                 "MessageDeliveryArgument",
                 "MessageDeliveryResult",
                 "ReportDeliveryArgument",

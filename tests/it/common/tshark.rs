@@ -252,3 +252,13 @@ pub fn assert_tshark_saw(text: &str, needed: &[&str], what: &str) {
         assert!(text.contains(n), "{what}: tshark did not see {n}:\n{text}");
     }
 }
+
+/// What tshark shows of a store's P3 bind (A-ASSOCIATE and X.411 MTS-bind, the store
+/// naming itself a message-store).
+pub const MTS_BIND_SEEN: [&str; 5] = [
+    "aarq",
+    "aare",
+    "MTSBindArgument",
+    "MTSBindResult",
+    "message-store",
+];
