@@ -16,6 +16,7 @@ use mstore::asn1::x413 as x;
 use mstore::p7::client::{ClientOptions, P7Client};
 
 use crate::common::config::{copy_default_config, set_mode};
+use crate::common::procs::{free_addr, p7_command};
 use crate::common::values::addr;
 use crate::slapd::{SERVICE_DN, SERVICE_PW, Slapd};
 
@@ -28,14 +29,6 @@ fn ldif() -> String {
         "dn: cn=EGLLZPZX,ou=users,o=test\nobjectClass: pilotPerson\ncn: EGLLZPZX\n\
          sn: EGLLZPZX\ntextEncodedORAddress: {ALICE}\nuserPassword: {ALICE_PW}\n"
     )
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The shipped configuration in `dir`, its directory switched to the slapd, data beside it,
@@ -78,7 +71,7 @@ impl Mstored {
         let log = dir.join("mstored.log");
         // A free port can be taken between probing and mstored's bind; try a few.
         for _ in 0..5 {
-            let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+            let addr = free_addr();
             let mut child = Command::new(env!("CARGO_BIN_EXE_mstored"))
                 .arg("--config")
                 .arg(config)
@@ -161,18 +154,7 @@ impl Drop for Mstored {
 /// Runs the `p7` binary against `server` as Alice; a run longer than `limit` fails the test
 /// (a hang is a failure, not a slow success).
 pub fn p7(server: SocketAddr, pwfile: &Path, args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_p7"))
-        .args([
-            "--server",
-            &server.to_string(),
-            "--tsel",
-            "3001",
-            "--user",
-            ALICE,
-        ])
-        .arg("--password-file")
-        .arg(pwfile)
-        .args(args)
+    let mut child = p7_command(server, ALICE, pwfile, args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -33,8 +33,10 @@ use rasn::types::Ia5String;
 use tokio::task::JoinHandle;
 
 use crate::common::fixtures::fixtures;
+use crate::common::mta::{deliver, invoke_ok};
 use crate::common::proxy::{recording_proxy, tshark_dissect};
-use crate::common::tshark::tshark_available;
+use crate::common::tshark::{MTS_BIND_SEEN, assert_tshark_saw, tshark_available};
+use crate::common::values::delivery_report;
 
 const MTA: &str = "mta1";
 const MTA_PASSWORD: &str = "mta-secret";
@@ -284,16 +286,7 @@ async fn deliver_mix_and_check(ctx: AppContext) {
         let user = USERS[i % USERS.len()];
         let mut b = MessageBuilder::new(i as u64 + 7).with_recipient(orname(user));
         let m = b.build(*flavor);
-        let out = assoc
-            .invoke(
-                Operation::MessageDelivery,
-                Some(Bytes::from(m.delivery_ber.clone())),
-            )
-            .await
-            .unwrap();
-        let Outcome::Result(Some(r)) = out else {
-            panic!("no result: {out:?}")
-        };
+        let r = deliver(&assoc.handle(), m.delivery_ber.clone()).await;
         x411::decode::<x411::MessageDeliveryResult>(&r).unwrap();
         sent.push((user, m));
     }
@@ -388,14 +381,7 @@ async fn unhosted(ctx: AppContext) {
     let m = MessageBuilder::new(4)
         .with_recipient(orname(USERS[0]))
         .build(Flavor::AmhsBasic);
-    let out = assoc
-        .invoke(
-            Operation::MessageDelivery,
-            Some(Bytes::from(m.delivery_ber)),
-        )
-        .await
-        .unwrap();
-    assert!(matches!(out, Outcome::Result(Some(_))), "{out:?}");
+    deliver(&assoc.handle(), m.delivery_ber).await;
     assoc.release().await.unwrap();
     let id = MailboxName::from(&oraddr(UNHOSTED)).id();
     assert!(fx.store.entries(&id, EntryClass::Inbox).unwrap().is_empty());
@@ -420,14 +406,7 @@ async fn disk_full_aborts_without_a_result_and_stores_nothing() {
     // One good delivery first, so the mailbox exists and only the message write can fail.
     let mut b = MessageBuilder::new(11).with_recipient(orname(USERS[1]));
     let first = b.build(Flavor::P772);
-    let out = assoc
-        .invoke(
-            Operation::MessageDelivery,
-            Some(Bytes::from(first.delivery_ber)),
-        )
-        .await
-        .unwrap();
-    assert!(matches!(out, Outcome::Result(Some(_))));
+    deliver(&assoc.handle(), first.delivery_ber).await;
     fx.faults.set(Some((Fault::NoSpace, FaultTarget::Any)));
     let m = b.build(Flavor::Ipm);
     let out = assoc
@@ -447,43 +426,10 @@ async fn disk_full_aborts_without_a_result_and_stores_nothing() {
     assert_eq!(fx.inbox(USERS[1]).len(), 1);
     // The store works again once there is room: the MTA's retry is stored.
     let assoc = bind(fx.addr, AppContext::MtsForcedAccess94).await;
-    let out = assoc
-        .invoke(
-            Operation::MessageDelivery,
-            Some(Bytes::from(b.build(Flavor::Ipm).delivery_ber)),
-        )
-        .await
-        .unwrap();
-    assert!(matches!(out, Outcome::Result(Some(_))));
+    deliver(&assoc.handle(), b.build(Flavor::Ipm).delivery_ber).await;
     assoc.release().await.unwrap();
     assert_eq!(fx.inbox(USERS[1]).len(), 2);
     fx.stop().await;
-}
-
-fn report_for(subject: &MTSIdentifier, recipient: &str) -> Bytes {
-    use mstore::asn1::x411::{
-        DeliveryReport, PerRecipientReportDeliveryFields, ReportDeliveryArgument, ReportType,
-    };
-    let arg = ReportDeliveryArgument {
-        subject_submission_identifier: subject.clone(),
-        content_identifier: None,
-        content_type: None,
-        original_encoded_information_types: None,
-        extensions: None,
-        per_recipient_fields: vec![PerRecipientReportDeliveryFields {
-            actual_recipient_name: orname(recipient),
-            report_type: ReportType::Delivery(DeliveryReport {
-                message_delivery_time: x411::Time::from_timestamp(1_795_850_000, 0).unwrap(),
-                type_of_mts_user: None,
-            }),
-            converted_encoded_information_types: None,
-            originally_intended_recipient_name: None,
-            supplementary_information: None,
-            extensions: None,
-        }],
-        returned_content: None,
-    };
-    Bytes::from(x411::encode(&arg).unwrap())
 }
 
 #[tokio::test]
@@ -506,16 +452,12 @@ async fn reports_go_to_the_submitter_or_else_to_the_store_mailbox() {
             MailboxName::from(&oraddr(USERS[0])),
         );
         for subject in [&known, &unknown] {
-            let out = assoc
-                .invoke(
-                    Operation::ReportDelivery,
-                    Some(report_for(subject, UNHOSTED)),
-                )
-                .await
-                .unwrap();
-            let Outcome::Result(Some(r)) = out else {
-                panic!("{out:?}")
-            };
+            let r = invoke_ok(
+                &assoc.handle(),
+                Operation::ReportDelivery,
+                delivery_report(subject, UNHOSTED),
+            )
+            .await;
             assert_eq!(
                 x411::decode::<x411::ReportDeliveryResult>(&r).unwrap(),
                 x411::ReportDeliveryResult::EmptyResult
@@ -571,11 +513,7 @@ async fn real_p772_message_is_stored_with_precedence_immediate() {
     let fx = Fixture::start().await;
     for ctx in [AppContext::MtsForcedAccess88, AppContext::MtsForcedAccess94] {
         let assoc = bind(fx.addr, ctx).await;
-        let out = assoc
-            .invoke(Operation::MessageDelivery, Some(delivery.clone()))
-            .await
-            .unwrap();
-        assert!(matches!(out, Outcome::Result(Some(_))), "{out:?}");
+        deliver(&assoc.handle(), delivery.clone()).await;
         assoc.release().await.unwrap();
     }
     let rows = fx.inbox(USERS[1]);
@@ -610,22 +548,13 @@ async fn tshark_decodes_our_p3_traffic_on_both_contexts() {
             .with_recipient(orname(USERS[0]))
             .build(Flavor::AmhsExtended);
         let subject = m.delivery.message_delivery_identifier.clone();
-        let out = assoc
-            .invoke(
-                Operation::MessageDelivery,
-                Some(Bytes::from(m.delivery_ber)),
-            )
-            .await
-            .unwrap();
-        assert!(matches!(out, Outcome::Result(Some(_))));
-        let out = assoc
-            .invoke(
-                Operation::ReportDelivery,
-                Some(report_for(&subject, USERS[0])),
-            )
-            .await
-            .unwrap();
-        assert!(matches!(out, Outcome::Result(Some(_))));
+        deliver(&assoc.handle(), m.delivery_ber).await;
+        invoke_ok(
+            &assoc.handle(),
+            Operation::ReportDelivery,
+            delivery_report(&subject, USERS[0]),
+        )
+        .await;
         let m = MessageBuilder::new(32)
             .with_recipient(orname(UNHOSTED))
             .build(Flavor::Ipm);
@@ -640,27 +569,22 @@ async fn tshark_decodes_our_p3_traffic_on_both_contexts() {
         assoc.release().await.unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
         let text = tshark_dissect(&log.lock().unwrap().clone());
-        for needed in [
-            "aarq",
-            "aare",
-            "MTSBindArgument",
-            "MTSBindResult",
-            "message-store",
-            "MessageDeliveryArgument",
-            "MessageDeliveryResult",
-            "ReportDeliveryArgument",
-            "ReportDeliveryResult",
-            "returnError",
-            // security-error (12) with its SecurityProblem, as tshark names them.
-            "errcode: 12",
-            "SecurityProblem: unauthorised-recipient-name (30)",
-            "DISCONNECT (DN) SPDU",
-        ] {
-            assert!(
-                text.contains(needed),
-                "{ctx:?}: tshark did not see {needed}:\n{text}"
-            );
-        }
+        assert_tshark_saw(&text, &MTS_BIND_SEEN, &format!("{ctx:?}"));
+        assert_tshark_saw(
+            &text,
+            &[
+                "MessageDeliveryArgument",
+                "MessageDeliveryResult",
+                "ReportDeliveryArgument",
+                "ReportDeliveryResult",
+                "returnError",
+                // security-error (12) with its SecurityProblem, as tshark names them.
+                "errcode: 12",
+                "SecurityProblem: unauthorised-recipient-name (30)",
+                "DISCONNECT (DN) SPDU",
+            ],
+            &format!("{ctx:?}"),
+        );
     }
     fx.stop().await;
 }

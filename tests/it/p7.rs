@@ -26,6 +26,12 @@ use rasn::types::ObjectIdentifier;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::common::config::STORE_SECTIONS;
+use crate::common::procs::{
+    Daemon, assert_success, free_addr, free_port, json_output, mstored, p7_command, start_mstored,
+    wait_listening,
+};
+
 const ALICE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
 const BOB: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZY";
 const STORE_PW: &str = "store-secret";
@@ -58,16 +64,7 @@ protocols = ["p7"]
 [limits]
 max-filter-items = 4
 {extra_limits}
-[store]
-name = "mstore"
-or-address = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZMSX"
-password-file = "store-password"
-[directory]
-kind = "embedded"
-file = "directory.toml"
-[log]
-audit-file = "audit.log"
-"#
+{STORE_SECTIONS}"#
     );
     let path = dir.join("mstore.toml");
     std::fs::write(&path, text).unwrap();
@@ -104,24 +101,7 @@ struct Fixture {
 }
 
 async fn start() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(dir.path(), "127.0.0.1:0", "max-associations-per-user = 2");
-    let config = Config::load(&path).unwrap();
-    let store = Arc::new(Store::open(&config.data_dir).unwrap());
-    let contents = preload(&store);
-    let svc = Arc::new(Service::new(
-        store,
-        mstore::directory::from_config(&config).unwrap(),
-        BindContext::from_config(&config),
-    ));
-    let running = service::start(&config, svc).await.unwrap();
-    let addr = running.local_addrs()[0];
-    Fixture {
-        _dir: dir,
-        addr,
-        running,
-        contents,
-    }
+    start_with_limits("max-associations-per-user = 2").await
 }
 
 fn opts(addr: SocketAddr, user: &str, pw: &[u8], edition: Edition) -> ClientOptions {
@@ -703,11 +683,7 @@ fn tshark_text(exchange: &[(bool, Vec<u8>)]) -> String {
         .args(["-d", "tcp.port==3001,tpkt", "-V"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -777,48 +753,8 @@ async fn tshark_decodes_a_full_ms_access_88_session() {
     f.running.shutdown().await;
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Daemon(std::process::Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn wait_listening(addr: SocketAddr) {
-    for _ in 0..200 {
-        if TcpStream::connect(addr).await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("mstored did not start listening on {addr}");
-}
-
 fn p7_cmd(server: SocketAddr, pwfile: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
-        .args([
-            "--server",
-            &server.to_string(),
-            "--tsel",
-            "3001",
-            "--user",
-            ALICE,
-        ])
-        .arg("--password-file")
-        .arg(pwfile)
-        .args(args)
-        .output()
-        .unwrap()
+    p7_command(server, ALICE, pwfile, args).output().unwrap()
 }
 
 #[tokio::test]
@@ -833,19 +769,9 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
         preload(&store);
         store.close().unwrap();
     }
-    let daemon = Daemon(
-        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-            .arg("--config")
-            .arg(&config)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_listening(listen).await;
+    let daemon = start_mstored(&config, listen, std::process::Stdio::null()).await;
     // A second mstored on the same data directory is refused.
-    let second = std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-        .arg("--config")
-        .arg(&config)
+    let second = mstored(&config)
         .args(["--listen", &format!("127.0.0.1:{}", free_port())])
         .output()
         .unwrap();
@@ -864,21 +790,11 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
         }
     };
     let out = run(&["--json", "summarize"]).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_output(&out);
     assert_eq!((v["count"].as_u64(), v["new"].as_u64()), (Some(3), Some(3)));
 
     let out = run(&["--json", "list", "--new"]).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_output(&out);
     let entries = v["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 3);
     assert_eq!(entries[0]["sequence-number"].as_u64(), Some(1));
@@ -892,19 +808,11 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
     let args: &'static [&'static str] =
         Box::leak(vec!["fetch", "1", "--out", cf].into_boxed_slice());
     let out = run(args).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     assert_eq!(std::fs::read(&content_file).unwrap(), example("ipm").1);
 
     let out = run(&["delete", "1"]).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let out = run(&["fetch", "1"]).await;
     assert_eq!(
         out.status.code(),
@@ -980,12 +888,10 @@ async fn mstored_and_p7_binaries_end_to_end_with_tshark() {
 #[tokio::test]
 async fn mstored_increment_raises_the_first_sequence_number() {
     let dir = tempfile::tempdir().unwrap();
-    let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let listen: SocketAddr = free_addr();
     let config = write_config(dir.path(), &listen.to_string(), "");
     let mut daemon = Daemon(
-        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-            .arg("--config")
-            .arg(&config)
+        mstored(&config)
             .args(["--increment", "100"])
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -1323,20 +1229,7 @@ async fn registrations_survive_a_reopen_and_a_rebuild_and_bind_tells_of_missed_a
         let ind = c.bind_result.alert_indication == Some(true);
         if ind {
             // The registration is still there after the reopen.
-            let r = c
-                .register_ms(&x::RegisterMSArgument {
-                    registration_status_request: Some(x::RegistrationTypes {
-                        registrations: None,
-                        extended_registrations: None,
-                        restrict_message_groups: None,
-                    }),
-                    ..Default::default()
-                })
-                .await
-                .unwrap();
-            let x::RegisterMSResult::RegisteredInformation(info) = r else {
-                panic!("{r:?}")
-            };
+            let info = registered_information(&c).await;
             let regs = info.auto_action_registrations.unwrap();
             assert_eq!(
                 regs.iter()
@@ -1372,15 +1265,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
         preload(&store);
         store.close().unwrap();
     }
-    let _daemon = Daemon(
-        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-            .arg("--config")
-            .arg(&config)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_listening(listen).await;
+    let _daemon = start_mstored(&config, listen, std::process::Stdio::null()).await;
     let pw = dir.path().join("alice-pw");
     std::fs::write(&pw, "pw-a\n").unwrap();
     let run = |args: &'static [&'static str]| {
@@ -1391,15 +1276,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
                 .unwrap()
         }
     };
-    let json = |out: &std::process::Output| -> serde_json::Value {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
-    let v = json(
+    let v = json_output(
         &run(&[
             "--context",
             "94",
@@ -1413,7 +1290,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
         .await,
     );
     assert_eq!(v["modified"], serde_json::json!([1, 3]));
-    let v = json(&run(&["--json", "summarize"]).await);
+    let v = json_output(&run(&["--json", "summarize"]).await);
     assert_eq!(v["new"].as_u64(), Some(1));
     // Modify is 1994 only: refused before connecting.
     let out = run(&["modify", "1", "--status", "new"]).await;
@@ -1423,7 +1300,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
     assert_eq!(out.status.code(), Some(4));
 
     // register-alert writes the user state outside the index; deregister removes it.
-    let v = json(
+    let v = json_output(
         &run(&[
             "--json",
             "register-alert",
@@ -1448,7 +1325,7 @@ async fn p7_modify_register_alert_and_deregister_commands() {
     assert!(read_state().contains("id = 3"), "{}", read_state());
     let out = run(&["register-alert", "--filter", "(nonsense"]).await;
     assert_eq!(out.status.code(), Some(2));
-    let v = json(&run(&["--json", "deregister", "3"]).await);
+    let v = json_output(&run(&["--json", "deregister", "3"]).await);
     assert_eq!(v["deregistered"].as_u64(), Some(3));
     assert!(!read_state().contains("id = 3"), "{}", read_state());
 
@@ -1469,20 +1346,12 @@ async fn p7_modify_register_alert_and_deregister_commands() {
     })
     .await
     .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     assert_eq!(run(&["summarize"]).await.status.code(), Some(3));
     let out = tokio::task::spawn_blocking(move || p7_cmd(listen, &newpw, &["summarize"]))
         .await
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
 }
 
 #[tokio::test]
@@ -1672,6 +1541,25 @@ async fn change_credentials_rewrites_the_embedded_directory_password() {
     f.running.shutdown().await;
 }
 
+/// What the store holds registered for `c`'s user (a register-ms status request).
+async fn registered_information(c: &P7Client) -> x::RegisteredInformation {
+    let r = c
+        .register_ms(&x::RegisterMSArgument {
+            registration_status_request: Some(x::RegistrationTypes {
+                registrations: None,
+                extended_registrations: None,
+                restrict_message_groups: None,
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let x::RegisterMSResult::RegisteredInformation(info) = r else {
+        panic!("{r:?}")
+    };
+    info
+}
+
 /// A service like [`start`]'s with extra `[limits]` lines.
 async fn start_with_limits(limits: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
@@ -1692,6 +1580,20 @@ async fn start_with_limits(limits: &str) -> Fixture {
         running,
         contents,
     }
+}
+
+/// A 1994 bind that is refused with a qualified unable-to-establish-association; the
+/// reason it gives (supplementary-information).
+async fn refused_bind_reason_94(addr: SocketAddr, user: &str, pw: &[u8]) -> String {
+    let e = raw_bind_error(addr, user, pw, Edition::V94).await;
+    let x::MSBindError::QualifiedError(q) = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        q.bind_problem,
+        x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION
+    );
+    String::from_utf8_lossy(q.supplementary_information.as_ref().unwrap().as_bytes()).into_owned()
 }
 
 /// The ms-bind-error of a refused bind, read off the wire (the client only keeps its text).
@@ -1731,16 +1633,7 @@ async fn single_p7_bind_refuses_a_second_bind_to_the_same_mailbox() {
         e,
         x::MSBindError::UnqualifiedError(x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION)
     );
-    let e = raw_bind_error(f.addr, ALICE, b"pw-a", Edition::V94).await;
-    let x::MSBindError::QualifiedError(q) = &e else {
-        panic!("{e:?}");
-    };
-    assert_eq!(
-        q.bind_problem,
-        x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION
-    );
-    let info = String::from_utf8_lossy(q.supplementary_information.as_ref().unwrap().as_bytes())
-        .into_owned();
+    let info = refused_bind_reason_94(f.addr, ALICE, b"pw-a").await;
     assert!(info.contains("single-p7-bind"), "{info}");
     // A wrong password is still an authentication error, not a hint that Alice is bound.
     let r = P7Client::connect(&opts(f.addr, ALICE, b"wrong", Edition::V88)).await;
@@ -1799,12 +1692,7 @@ struct Watcher {
 
 impl Watcher {
     fn spawn(server: SocketAddr, pwfile: &Path, args: &[&str]) -> Watcher {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
-            .args(["--server", &server.to_string(), "--tsel", "3001"])
-            .args(["--user", ALICE, "--json"])
-            .arg("--password-file")
-            .arg(pwfile)
-            .arg("watch")
+        let mut child = p7_command(server, ALICE, pwfile, &["--json", "watch"])
             .args(args)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
@@ -1871,7 +1759,7 @@ async fn p7_watch_fetches_and_deletes_what_the_mta_delivers() {
     use mstore::address::ORName;
     use mstore::p3::mta::{self, Load, MtaOptions, Progress};
     let dir = tempfile::tempdir().unwrap();
-    let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let listen: SocketAddr = free_addr();
     let config = write_config(dir.path(), &listen.to_string(), "");
     let text = std::fs::read_to_string(&config)
         .unwrap()
@@ -1881,15 +1769,7 @@ async fn p7_watch_fetches_and_deletes_what_the_mta_delivers() {
         .unwrap()
         .add_mta("mta", b"mta-pw")
         .unwrap();
-    let _daemon = Daemon(
-        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-            .arg("--config")
-            .arg(&config)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_listening(listen).await;
+    let _daemon = start_mstored(&config, listen, std::process::Stdio::null()).await;
     let pw = dir.path().join("alice-pw");
     std::fs::write(&pw, "pw-a\n").unwrap();
 
@@ -1934,26 +1814,9 @@ async fn p7_watch_fetches_and_deletes_what_the_mta_delivers() {
     let list = |user: &'static str, pwtext: &'static str| {
         let pw = dir.path().join(format!("{user}-pw-file"));
         std::fs::write(&pw, pwtext).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
-            .args([
-                "--server",
-                &listen.to_string(),
-                "--tsel",
-                "3001",
-                "--user",
-                user,
-            ])
-            .arg("--password-file")
-            .arg(&pw)
-            .args(["--json", "list", "--attrs", "sequence-number,priority"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let args = ["--json", "list", "--attrs", "sequence-number,priority"];
+        let out = p7_command(listen, user, &pw, &args).output().unwrap();
+        let v = json_output(&out);
         v["entries"].as_array().unwrap().clone()
     };
     // Alert → fetch → delete: an entry line (the fetched attributes), then its deletion. Read
@@ -2046,20 +1909,7 @@ async fn user_security_labels_are_refused_with_security_error_and_nothing_applie
         assert_eq!(err, P7Error::Security(SecurityProblem(7)), "{e:?}");
         // The auto-alert in the same request was not registered.
         if e == Edition::V94 {
-            let r = c
-                .register_ms(&x::RegisterMSArgument {
-                    registration_status_request: Some(x::RegistrationTypes {
-                        registrations: None,
-                        extended_registrations: None,
-                        restrict_message_groups: None,
-                    }),
-                    ..Default::default()
-                })
-                .await
-                .unwrap();
-            let x::RegisterMSResult::RegisteredInformation(info) = r else {
-                panic!("{r:?}")
-            };
+            let info = registered_information(&c).await;
             // (4 is the one the 1988 round registered after its refusal.)
             let ids: Vec<u32> = info
                 .auto_action_registrations
@@ -2083,16 +1933,7 @@ async fn a_bind_past_max_associations_per_user_says_why_in_1994() {
     let f = start().await; // max-associations-per-user = 2
     let a = alice(&f, Edition::V88).await;
     let b = alice(&f, Edition::V94).await;
-    let e = raw_bind_error(f.addr, ALICE, b"pw-a", Edition::V94).await;
-    let x::MSBindError::QualifiedError(q) = &e else {
-        panic!("{e:?}");
-    };
-    assert_eq!(
-        q.bind_problem,
-        x::BindProblem::UNABLE_TO_ESTABLISH_ASSOCIATION
-    );
-    let info = String::from_utf8_lossy(q.supplementary_information.as_ref().unwrap().as_bytes())
-        .into_owned();
+    let info = refused_bind_reason_94(f.addr, ALICE, b"pw-a").await;
     assert!(info.contains("max-associations-per-user"), "{info}");
     // 1988 has no room for a reason: the bare problem.
     let e = raw_bind_error(f.addr, ALICE, b"pw-a", Edition::V88).await;

@@ -17,6 +17,7 @@ use mstore::address::{ORAddress, ORName};
 use mstore::asn1::oids;
 use mstore::asn1::x411::{self, MessageSubmissionArgument, ProbeSubmissionArgument};
 use mstore::asn1::x413 as x;
+use mstore::assoc::server::ShutdownSignal;
 use mstore::assoc::{AppContext, Operation, Outcome, Settings};
 use mstore::bench::mta_sink;
 use mstore::config::Config;
@@ -28,7 +29,7 @@ use mstore::content::envelope::{
 use mstore::directory::{EmbeddedDirectory, NewUser};
 use mstore::p3::ReportRouter;
 use mstore::p3::mts_user::{MtsUser, MtsUserOptions, SubmittedBy};
-use mstore::p3::sink::SinkOptions;
+use mstore::p3::sink::{Sink, SinkOptions};
 use mstore::p7::Edition;
 use mstore::p7::client::{ClientError, ClientOptions, Compose, P7Client, compose};
 use mstore::p7::ops::bind::BindContext;
@@ -37,10 +38,16 @@ use mstore::p7::service::Service;
 use mstore::server::Running;
 use mstore::store::{EntryClass, MailboxName, Store};
 use proptest::prelude::*;
-use tokio::net::TcpStream;
 
+use crate::common::config::STORE_SECTIONS;
+use crate::common::mta::{deliver, invoke_ok};
+use crate::common::procs::{
+    Daemon, assert_success, free_addr, free_port, json_output, p7_command, start_mstored,
+    wait_listening,
+};
 use crate::common::proxy::{recording_proxy, tshark_dissect};
-use crate::common::tshark::tshark_available;
+use crate::common::tshark::{MTS_BIND_SEEN, assert_tshark_saw, tshark_available};
+use crate::common::values::delivery_report;
 
 const ALICE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
 const BOB: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZY";
@@ -50,14 +57,6 @@ const MTA_PW: &str = "mta-pw";
 
 fn addr(s: &str) -> ORAddress {
     ORAddress::from_str(s).unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// mstore.toml + directory (Alice "pw-a", Bob "pw-b") + secrets in `dir`; `[submission]`
@@ -77,10 +76,6 @@ fn write_config(dir: &Path, listen: &str, mta: &str, context: u8, wait: &str) ->
 address = "{listen}"
 t-selector = "3001"
 protocols = ["p7", "p3"]
-[store]
-name = "mstore"
-or-address = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZMSX"
-password-file = "store-password"
 [submission]
 mta = "{mta}"
 mta-name = "{MTA_NAME}"
@@ -88,12 +83,7 @@ context = {context}
 password-file = "mta-password"
 outbox = true
 wait = "{wait}"
-[directory]
-kind = "embedded"
-file = "directory.toml"
-[log]
-audit-file = "audit.log"
-"#
+{STORE_SECTIONS}"#
     );
     let path = dir.join("mstore.toml");
     std::fs::write(&path, text).unwrap();
@@ -101,6 +91,26 @@ audit-file = "audit.log"
     d.add_users(&[NewUser::new(addr(ALICE))], b"pw-a").unwrap();
     d.add_users(&[NewUser::new(addr(BOB))], b"pw-b").unwrap();
     path
+}
+
+/// `mta-sink` on a free port, expecting the store's credentials.
+async fn spawn_sink() -> (Arc<Sink>, SocketAddr, ShutdownSignal) {
+    mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
+        .await
+        .unwrap()
+}
+
+/// `mta-sink` and a store submitting to it (`context`, `wait`, outbox on).
+async fn with_sink(context: u8, wait: &str) -> (Arc<Sink>, ShutdownSignal, Fixture) {
+    let (sink, sink_addr, stop) = spawn_sink().await;
+    let fx = Fixture::start(&sink_addr.to_string(), context, wait).await;
+    (sink, stop, fx)
+}
+
+/// Releases `c`, then stops the store and the MTA.
+async fn finish(c: P7Client, fx: Fixture, mta: ShutdownSignal) {
+    c.release().await.unwrap();
+    fx.stop(mta).await;
 }
 
 fn sink_options() -> SinkOptions {
@@ -196,6 +206,12 @@ impl Fixture {
         panic!("the link to the MTA did not come up");
     }
 
+    /// Stops the store, then the MTA behind `mta`.
+    async fn stop(self, mta: ShutdownSignal) {
+        self.running.shutdown().await;
+        mta.trigger();
+    }
+
     fn outbox(&self, user: &str) -> usize {
         let id = MailboxName::from(&addr(user)).id();
         self.store.entries(&id, EntryClass::Outbox).unwrap().len()
@@ -227,6 +243,28 @@ fn message_from(originator: &str, subject: &str, serial: u64) -> MessageSubmissi
     .unwrap()
 }
 
+/// `e` is the X.411 error `code` (an abstract-error the store passed on or raised itself).
+fn assert_x411(e: &ClientError, code: i64) {
+    assert!(matches!(e, ClientError::X411(c) if *c == code), "{e:?}");
+}
+
+/// `e` is X.413's entry-class-error.
+fn assert_entry_class_error(e: &ClientError) {
+    assert!(
+        matches!(e, ClientError::Operation(x::P7Error::EntryClass(_))),
+        "{e:?}"
+    );
+}
+
+/// An answer that came after the configured 1 s wait, not at once and not much later.
+fn assert_about_one_second(took: Duration) {
+    assert!(
+        took >= Duration::from_millis(900),
+        "answered after {took:?}"
+    );
+    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+}
+
 fn attr_text(e: &x::EntryInformation, oid: &rasn::types::Oid) -> Option<String> {
     let a = e.attribute(oid)?;
     let v = a.first()?;
@@ -235,10 +273,7 @@ fn attr_text(e: &x::EntryInformation, oid: &rasn::types::Oid) -> Option<String> 
 }
 
 async fn submission_reaches_the_mta(e: Edition, context: u8) {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
-    let fx = Fixture::start(&sink_addr.to_string(), context, "5s").await;
+    let (sink, stop, fx) = with_sink(context, "5s").await;
     let c = fx.client(ALICE, b"pw-a", e).await;
     let m = message("Runway closure", 1);
     let r = c.submit_message(&m).await.unwrap();
@@ -308,9 +343,7 @@ async fn submission_reaches_the_mta(e: Edition, context: u8) {
         .map(|v| rasn::ber::decode::<rasn::types::OctetString>(v.as_bytes()).unwrap())
         .unwrap();
     assert_eq!(content.to_vec(), m.content.to_vec());
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
@@ -325,9 +358,7 @@ async fn submission_over_p7_94_reaches_the_mta_over_mts_access_94() {
 
 #[tokio::test]
 async fn outbox_off_and_per_message_object_entry_class() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start_with(&sink_addr.to_string(), 94, "5s", false).await;
     let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
     // The store keeps no copy by default…
@@ -335,54 +366,36 @@ async fn outbox_off_and_per_message_object_entry_class() {
     assert_eq!(r.created_entry, None);
     assert_eq!(fx.outbox(ALICE), 0);
     // …unless the submission asks for the submission class (X.413 submission-options).
-    let to_class = |c: x::EntryClass| {
-        Some(x::MSSubmissionOptions {
-            object_entry_class: Some(c),
-            disable_auto_modify: None,
-            add_message_group_names: None,
-            ms_submission_extensions: None,
-        })
-    };
     let r = c
-        .submit_message_with(&message("copy", 20), to_class(x::EntryClass::SUBMISSION))
+        .submit_message_with(
+            &message("copy", 20),
+            entry_class_option(x::EntryClass::SUBMISSION),
+        )
         .await
         .unwrap();
     assert_eq!(r.created_entry, Some(1));
     assert_eq!(fx.outbox(ALICE), 1);
     // A class the store does not keep submissions in: entry-class-error, nothing submitted.
     let e = c
-        .submit_message_with(&message("draft", 21), to_class(x::EntryClass::DRAFT))
+        .submit_message_with(
+            &message("draft", 21),
+            entry_class_option(x::EntryClass::DRAFT),
+        )
         .await
         .unwrap_err();
-    assert!(
-        matches!(e, ClientError::Operation(x::P7Error::EntryClass(_))),
-        "{e:?}"
-    );
+    assert_entry_class_error(&e);
     assert_eq!(sink.count(), 2);
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
 async fn probe_and_cancel_are_passed_through() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
-    let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
+    let (sink, stop, fx) = with_sink(94, "5s").await;
     for e in [Edition::V88, Edition::V94] {
         let c = fx.client(ALICE, b"pw-a", e).await;
         let m = message("probe", 2);
-        let probe = ProbeSubmissionArgument {
-            originator_name: m.envelope.originator_name.clone(),
-            original_encoded_information_types: None,
-            content_type: m.envelope.content_type.clone(),
-            content_identifier: None,
-            content_length: Some(m.content.len() as u32),
-            per_message_indicators: None,
-            extensions: None,
-            per_recipient_fields: m.envelope.per_recipient_fields.clone(),
-        };
+        let mut probe = probe_of(&m);
+        probe.content_identifier = None;
         let r = c.submit_probe(&probe).await.unwrap();
         let last = sink.received().pop().unwrap();
         assert_eq!(last.operation, Operation::ProbeSubmission);
@@ -395,10 +408,7 @@ async fn probe_and_cancel_are_passed_through() {
             .cancel_deferred_delivery(&r.message_submission_identifier)
             .await
             .unwrap_err();
-        assert!(
-            matches!(e, ClientError::X411(c) if c == x411::err::MESSAGE_SUBMISSION_IDENTIFIER_INVALID),
-            "{e:?}"
-        );
+        assert_x411(&e, x411::err::MESSAGE_SUBMISSION_IDENTIFIER_INVALID);
         assert_eq!(
             sink.received().pop().unwrap().operation,
             Operation::CancelDeferredDelivery
@@ -407,8 +417,7 @@ async fn probe_and_cancel_are_passed_through() {
     }
     // With the outbox on, each probe is kept as a submitted-probe entry.
     assert_eq!(fx.outbox(ALICE), 2);
-    fx.running.shutdown().await;
-    stop.trigger();
+    fx.stop(stop).await;
 }
 
 fn probe_of(m: &MessageSubmissionArgument) -> ProbeSubmissionArgument {
@@ -455,9 +464,7 @@ async fn ms_probe(
 
 #[tokio::test]
 async fn submitted_probes_are_kept_in_the_submission_class_and_listed_over_p7() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
     let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
     // A message first, so the probe's entry is not the only one.
@@ -503,10 +510,7 @@ async fn submitted_probes_are_kept_in_the_submission_class_and_listed_over_p7() 
     let e = ms_probe(&c, &probe, entry_class_option(x::EntryClass::DELIVERY))
         .await
         .unwrap_err();
-    assert!(
-        matches!(e, ClientError::Operation(x::P7Error::EntryClass(_))),
-        "{e:?}"
-    );
+    assert_entry_class_error(&e);
     assert_eq!(sink.count(), before);
     c.release().await.unwrap();
     fx.running.shutdown().await;
@@ -522,28 +526,18 @@ async fn submitted_probes_are_kept_in_the_submission_class_and_listed_over_p7() 
         .unwrap();
     assert_eq!(r.ms_probe_result.and_then(|m| m.created_entry), Some(1));
     assert_eq!(fx.outbox(ALICE), 1);
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
 async fn another_originator_is_refused_with_originator_invalid() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
-    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    let (sink, stop, fx) = with_sink(88, "5s").await;
     // Bob submits a message naming Alice as originator.
     let c = fx.client(BOB, b"pw-b", Edition::V88).await;
     let e = c.submit_message(&message("forged", 3)).await.unwrap_err();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::ORIGINATOR_INVALID),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::ORIGINATOR_INVALID);
     assert_eq!(sink.count(), 0);
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
@@ -555,19 +549,12 @@ async fn mta_down_is_remote_bind_error_within_the_wait_and_nothing_is_lost() {
     let t = Instant::now();
     let e = c.submit_message(&message("lost?", 4)).await.unwrap_err();
     let took = t.elapsed();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::REMOTE_BIND_ERROR),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::REMOTE_BIND_ERROR);
     assert!(
         e.to_string().contains("remote-bind-error"),
         "{e}: the message names the error"
     );
-    assert!(
-        took >= Duration::from_millis(900),
-        "answered after {took:?}"
-    );
-    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+    assert_about_one_second(took);
     // Nothing kept for a message the MTA never took.
     assert_eq!(fx.outbox(ALICE), 0);
 
@@ -582,16 +569,12 @@ async fn mta_down_is_remote_bind_error_within_the_wait_and_nothing_is_lost() {
     let (a, _) = mstore::content::extract(None, &sent.content, mstore::content::ContentKind::Auto);
     assert_eq!(a.subject.as_deref(), Some("second try"));
     assert_eq!(fx.outbox(ALICE), 1);
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
 async fn an_mta_that_stops_answering_is_remote_bind_error_within_answer_timeout_and_rebound() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start_edited(&sink_addr.to_string(), 94, "5s", |t| {
         t.replace("outbox = true", "outbox = true\nanswer-timeout = \"1s\"")
     })
@@ -610,15 +593,8 @@ async fn an_mta_that_stops_answering_is_remote_bind_error_within_answer_timeout_
         .await
         .unwrap_err();
     let took = t.elapsed();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::REMOTE_BIND_ERROR),
-        "{e:?}"
-    );
-    assert!(
-        took >= Duration::from_millis(900),
-        "answered after {took:?}"
-    );
-    assert!(took < Duration::from_secs(4), "answered after {took:?}");
+    assert_x411(&e, x411::err::REMOTE_BIND_ERROR);
+    assert_about_one_second(took);
     assert_eq!(fx.outbox(ALICE), 1);
 
     // The store dropped that association and bound again.
@@ -640,9 +616,7 @@ async fn an_mta_that_stops_answering_is_remote_bind_error_within_answer_timeout_
         x411::decode(&sink.received().pop().unwrap().argument).unwrap();
     let (a, _) = mstore::content::extract(None, &last.content, mstore::content::ContentKind::Auto);
     assert_eq!(a.subject.as_deref(), Some("after"));
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[test]
@@ -684,9 +658,7 @@ fn set_user_outbox(fx: &Fixture, user: &str, pw: &[u8], outbox: Option<bool>) {
 
 #[tokio::test]
 async fn a_users_directory_entry_overrides_the_configured_outbox() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     // The store keeps copies; Bob's entry says not to, Alice's says nothing.
     let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
     set_user_outbox(&fx, BOB, b"pw-b", Some(false));
@@ -721,8 +693,7 @@ async fn a_users_directory_entry_overrides_the_configured_outbox() {
     assert_eq!((fx.outbox(ALICE), fx.outbox(BOB)), (1, 0));
     alice.release().await.unwrap();
     bob.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    fx.stop(stop).await;
 }
 
 #[test]
@@ -749,11 +720,7 @@ fn mstorectl_user_add_outbox_is_kept_in_the_directory_file() {
         crate::common::cli::mstorectl(&args)
     };
     let out = add(CAROL, &["--outbox", "false"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let out = add(DAVE, &["--outbox", "maybe"]);
     assert_eq!(
         out.status.code(),
@@ -761,11 +728,7 @@ fn mstorectl_user_add_outbox_is_kept_in_the_directory_file() {
         "a value that is no boolean is refused"
     );
     let out = add(DAVE, &["--outbox", "true"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let d = EmbeddedDirectory::open(dir.path().join("directory.toml")).unwrap();
     use mstore::directory::Directory;
     let outbox = |a: &str| d.find_user(&addr(a)).unwrap().unwrap().outbox;
@@ -795,35 +758,21 @@ fn mstorectl_user_add_outbox_is_kept_in_the_directory_file() {
 
 #[tokio::test]
 async fn deliveries_over_the_store_initiated_association_land_in_the_mailbox() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
-    let fx = Fixture::start(&sink_addr.to_string(), 94, "5s").await;
+    let (sink, stop, fx) = with_sink(94, "5s").await;
     fx.wait_up().await;
     let h = sink.handle().unwrap();
     // Submission-control from the MTA is answered.
-    let out = h
-        .invoke(
-            Operation::SubmissionControl,
-            Some(Bytes::from(
-                x411::encode(&x411::Controls::default()).unwrap(),
-            )),
-        )
-        .await
-        .unwrap();
-    assert!(matches!(out, Outcome::Result(Some(_))), "{out:?}");
+    invoke_ok(
+        &h,
+        Operation::SubmissionControl,
+        Bytes::from(x411::encode(&x411::Controls::default()).unwrap()),
+    )
+    .await;
     // A delivery for Bob over the association the store opened.
     let m = MessageBuilder::new(21)
         .with_recipient(ORName::from_str(BOB).unwrap())
         .build(Flavor::Ipm);
-    let out = h
-        .invoke(
-            Operation::MessageDelivery,
-            Some(Bytes::from(m.delivery_ber)),
-        )
-        .await
-        .unwrap();
-    assert!(matches!(out, Outcome::Result(Some(_))), "{out:?}");
+    deliver(&h, m.delivery_ber).await;
     assert_eq!(fx.inbox(BOB), 1);
     assert_eq!(fx.inbox(ALICE), 0);
     // Bob sees it over P7.
@@ -833,30 +782,23 @@ async fn deliveries_over_the_store_initiated_association_land_in_the_mailbox() {
         .await
         .unwrap();
     assert_eq!(s.count, 1);
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
 async fn submission_control_from_the_mta_is_obeyed() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
-    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    let (sink, stop, fx) = with_sink(88, "5s").await;
     fx.wait_up().await;
     let h = sink.handle().unwrap();
     let control = |c: x411::Controls| {
         let h = h.clone();
         async move {
-            let out = h
-                .invoke(
-                    Operation::SubmissionControl,
-                    Some(Bytes::from(x411::encode(&c).unwrap())),
-                )
-                .await
-                .unwrap();
-            assert!(matches!(out, Outcome::Result(Some(_))), "{out:?}");
+            invoke_ok(
+                &h,
+                Operation::SubmissionControl,
+                Bytes::from(x411::encode(&c).unwrap()),
+            )
+            .await;
         }
     };
     // At most 10 octets of content, and urgent messages only.
@@ -870,10 +812,7 @@ async fn submission_control_from_the_mta_is_obeyed() {
         .submit_message(&message("too long", 13))
         .await
         .unwrap_err();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::SUBMISSION_CONTROL_VIOLATED),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::SUBMISSION_CONTROL_VIOLATED);
     // restrict FALSE removes the control again.
     control(x411::Controls {
         restrict: Some(false),
@@ -889,63 +828,21 @@ async fn submission_control_from_the_mta_is_obeyed() {
     })
     .await;
     let m = message("probe", 15);
-    let probe = ProbeSubmissionArgument {
-        originator_name: m.envelope.originator_name.clone(),
-        original_encoded_information_types: None,
-        content_type: m.envelope.content_type.clone(),
-        content_identifier: None,
-        content_length: None,
-        per_message_indicators: None,
-        extensions: None,
-        per_recipient_fields: m.envelope.per_recipient_fields.clone(),
-    };
+    let mut probe = probe_of(&m);
+    (probe.content_identifier, probe.content_length) = (None, None);
     let e = c.submit_probe(&probe).await.unwrap_err();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::SUBMISSION_CONTROL_VIOLATED),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::SUBMISSION_CONTROL_VIOLATED);
     assert_eq!(
         sink.count(),
         1,
         "only the permitted message reached the MTA"
     );
-    c.release().await.unwrap();
-    fx.running.shutdown().await;
-    stop.trigger();
-}
-
-fn delivery_report(subject: &x411::MTSIdentifier, recipient: &str) -> Bytes {
-    use mstore::asn1::x411::{
-        DeliveryReport, PerRecipientReportDeliveryFields, ReportDeliveryArgument, ReportType,
-    };
-    let arg = ReportDeliveryArgument {
-        subject_submission_identifier: subject.clone(),
-        content_identifier: None,
-        content_type: None,
-        original_encoded_information_types: None,
-        extensions: None,
-        per_recipient_fields: vec![PerRecipientReportDeliveryFields {
-            actual_recipient_name: ORName::from_str(recipient).unwrap(),
-            report_type: ReportType::Delivery(DeliveryReport {
-                message_delivery_time: x411::Time::from_timestamp(1_795_850_000, 0).unwrap(),
-                type_of_mts_user: None,
-            }),
-            converted_encoded_information_types: None,
-            originally_intended_recipient_name: None,
-            supplementary_information: None,
-            extensions: None,
-        }],
-        returned_content: None,
-    };
-    Bytes::from(x411::encode(&arg).unwrap())
+    finish(c, fx, stop).await;
 }
 
 #[tokio::test]
 async fn reports_on_submitted_messages_reach_the_submitter() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
-    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    let (sink, stop, fx) = with_sink(88, "5s").await;
     let c = fx.client(ALICE, b"pw-a", Edition::V88).await;
     let r = c.submit_message(&message("report me", 8)).await.unwrap();
     c.release().await.unwrap();
@@ -972,15 +869,12 @@ async fn reports_on_submitted_messages_reach_the_submitter() {
     let mut other = r.result.message_submission_identifier.clone();
     other.local_identifier = rasn::types::Ia5String::try_from("nobody".to_string()).unwrap();
     assert!(fresh.owner_of(&other).is_none());
-    fx.running.shutdown().await;
-    stop.trigger();
+    fx.stop(stop).await;
 }
 
 #[tokio::test]
 async fn the_link_reconnects_after_the_mta_goes_away_and_comes_back() {
-    let (sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
+    let (sink, sink_addr, stop) = spawn_sink().await;
     let fx = Fixture::start(&sink_addr.to_string(), 94, "1s").await;
     let c = fx.client(ALICE, b"pw-a", Edition::V94).await;
     c.submit_message(&message("one", 9)).await.unwrap();
@@ -994,10 +888,7 @@ async fn the_link_reconnects_after_the_mta_goes_away_and_comes_back() {
     }
     assert!(!fx.link.is_up(), "the link saw the MTA go");
     let e = c.submit_message(&message("two", 10)).await.unwrap_err();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::REMOTE_BIND_ERROR),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::REMOTE_BIND_ERROR);
     let (sink2, _, stop2) = mta_sink::spawn(sink_addr, sink_options()).await.unwrap();
     c.submit_message(&message("three", 11)).await.unwrap();
     assert_eq!(
@@ -1010,10 +901,7 @@ async fn the_link_reconnects_after_the_mta_goes_away_and_comes_back() {
     let mut big = message("big", 12);
     big.content = vec![0u8; 5000].into();
     let e = c.submit_message(&big).await.unwrap_err();
-    assert!(
-        matches!(e, ClientError::X411(c) if c == x411::err::SUBMISSION_CONTROL_VIOLATED),
-        "{e:?}"
-    );
+    assert_x411(&e, x411::err::SUBMISSION_CONTROL_VIOLATED);
     assert_eq!(sink2.count(), 1);
     c.release().await.unwrap();
     fx.running.shutdown().await;
@@ -1026,10 +914,7 @@ async fn tshark_decodes_the_store_mta_traffic_on_both_contexts() {
         return;
     }
     for context in [88u8, 94] {
-        let (sink, sink_addr, stop) =
-            mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-                .await
-                .unwrap();
+        let (sink, sink_addr, stop) = spawn_sink().await;
         let (proxy, log) = recording_proxy(sink_addr).await;
         let fx = Fixture::start(&proxy.to_string(), context, "5s").await;
         let c = fx.client(ALICE, b"pw-a", Edition::V88).await;
@@ -1044,35 +929,23 @@ async fn tshark_decodes_the_store_mta_traffic_on_both_contexts() {
         let m = MessageBuilder::new(22)
             .with_recipient(ORName::from_str(BOB).unwrap())
             .build(Flavor::AmhsExtended);
-        let out = h
-            .invoke(
-                Operation::MessageDelivery,
-                Some(Bytes::from(m.delivery_ber)),
-            )
-            .await
-            .unwrap();
-        assert!(matches!(out, Outcome::Result(Some(_))));
+        deliver(&h, m.delivery_ber).await;
         c.release().await.unwrap();
         fx.running.shutdown().await;
         tokio::time::sleep(Duration::from_millis(200)).await;
         let text = tshark_dissect(&log.lock().unwrap().clone());
-        for needed in [
-            "aarq",
-            "aare",
-            "MTSBindArgument",
-            "MTSBindResult",
-            "message-store",
-            "mTA: sink-mta",
-            "MessageSubmissionArgument",
-            "MessageSubmissionResult",
-            "MessageDeliveryArgument",
-            "MessageDeliveryResult",
-        ] {
-            assert!(
-                text.contains(needed),
-                "mts-access-{context}: tshark did not see {needed}:\n{text}"
-            );
-        }
+        assert_tshark_saw(&text, &MTS_BIND_SEEN, &format!("mts-access-{context}"));
+        assert_tshark_saw(
+            &text,
+            &[
+                "mTA: sink-mta",
+                "MessageSubmissionArgument",
+                "MessageSubmissionResult",
+                "MessageDeliveryArgument",
+                "MessageDeliveryResult",
+            ],
+            &format!("mts-access-{context}"),
+        );
         let ac = if context == 94 {
             "2.6.0.1.7"
         } else {
@@ -1088,10 +961,7 @@ async fn tshark_decodes_the_ua_store_submission_on_ms_access_88() {
     if !tshark_available() {
         return;
     }
-    let (_sink, sink_addr, stop) = mta_sink::spawn("127.0.0.1:0".parse().unwrap(), sink_options())
-        .await
-        .unwrap();
-    let fx = Fixture::start(&sink_addr.to_string(), 88, "5s").await;
+    let (_sink, stop, fx) = with_sink(88, "5s").await;
     let (proxy, log) = recording_proxy(fx.p7).await;
     let mut o = ClientOptions::new(proxy.to_string(), addr(ALICE), b"pw-a");
     o.edition = Edition::V88;
@@ -1104,20 +974,18 @@ async fn tshark_decodes_the_ua_store_submission_on_ms_access_88() {
     c.release().await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let text = tshark_dissect(&log.lock().unwrap().clone());
-    for needed in [
-        "MSBindArgument",
-        "MessageSubmissionArgument",
-        "MessageSubmissionResult",
-        "local-identifier: sink-",
-        "returnError",
-    ] {
-        assert!(
-            text.contains(needed),
-            "tshark did not see {needed}:\n{text}"
-        );
-    }
-    fx.running.shutdown().await;
-    stop.trigger();
+    assert_tshark_saw(
+        &text,
+        &[
+            "MSBindArgument",
+            "MessageSubmissionArgument",
+            "MessageSubmissionResult",
+            "local-identifier: sink-",
+            "returnError",
+        ],
+        "ms-access-88",
+    );
+    fx.stop(stop).await;
 }
 
 // ---- the outbox record codec ------------------------------------------------------------
@@ -1221,38 +1089,12 @@ proptest! {
 
 // ---- the acceptance run with the real binaries -------------------------------------------
 
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn wait_listening(addr: SocketAddr) {
-    for _ in 0..200 {
-        if TcpStream::connect(addr).await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("nothing listening on {addr}");
-}
-
 fn p7(server: SocketAddr, pw: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_p7"))
-        .args(["--server", &server.to_string(), "--tsel", "3001"])
-        .args(["--user", ALICE])
-        .arg("--password-file")
-        .arg(pw)
-        .args(args)
-        .output()
-        .unwrap()
+    p7_command(server, ALICE, pw, args).output().unwrap()
 }
 
-fn start_sink(listen: SocketAddr, pw: &Path, count: &Path) -> Child {
-    Child(
+fn start_sink(listen: SocketAddr, pw: &Path, count: &Path) -> Daemon {
+    Daemon(
         std::process::Command::new(env!("CARGO_BIN_EXE_mstore-bench"))
             .args([
                 "mta-sink",
@@ -1276,22 +1118,14 @@ fn start_sink(listen: SocketAddr, pw: &Path, count: &Path) -> Child {
 async fn acceptance_mstored_submits_to_mta_sink_and_reports_it_unreachable() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let sink_addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let listen: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let sink_addr: SocketAddr = free_addr();
+    let listen: SocketAddr = free_addr();
     let config = write_config(d, &listen.to_string(), &sink_addr.to_string(), 88, "2s");
     let count = d.join("sink.count");
     let sink = start_sink(sink_addr, &d.join("mta-password"), &count);
     wait_listening(sink_addr).await;
     let log = std::fs::File::create(d.join("mstored.log")).unwrap();
-    let _daemon = Child(
-        std::process::Command::new(env!("CARGO_BIN_EXE_mstored"))
-            .arg("--config")
-            .arg(&config)
-            .stderr(log)
-            .spawn()
-            .unwrap(),
-    );
-    wait_listening(listen).await;
+    let _daemon = start_mstored(&config, listen, log).await;
     let pw = d.join("alice-pw");
     std::fs::write(&pw, "pw-a\n").unwrap();
     let run = |args: Vec<String>| {
@@ -1323,12 +1157,7 @@ async fn acceptance_mstored_submits_to_mta_sink_and_reports_it_unreachable() {
         .collect::<Vec<_>>()
     };
     let out = run(submit()).await;
-    assert!(
-        out.status.success(),
-        "p7 submit: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_output(&out);
     assert!(
         v["message-submission-identifier"]
             .as_str()
@@ -1342,12 +1171,7 @@ async fn acceptance_mstored_submits_to_mta_sink_and_reports_it_unreachable() {
         .map(|s| s.to_string())
         .collect())
     .await;
-    assert!(
-        out.status.success(),
-        "p7 list: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_output(&out);
     let entries = v["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1, "{v}");
     assert_eq!(entries[0]["subject"].as_str(), Some("Acceptance"), "{v}");
@@ -1501,7 +1325,7 @@ fn submission_config_defaults_and_errors() {
     let text = std::fs::read_to_string(&base).unwrap();
     let with = |submission: &str| {
         let start = text.find("[submission]").unwrap();
-        let end = text.find("[directory]").unwrap();
+        let end = text.find("[store]").unwrap();
         let t = format!("{}{submission}\n{}", &text[..start], &text[end..]);
         let p = d.join("m.toml");
         std::fs::write(&p, t).unwrap();

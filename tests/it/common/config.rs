@@ -25,3 +25,17 @@ pub fn set_mode(p: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
 }
+
+/// The `[store]`, embedded `[directory]` and `[log]` sections the P7 and submission tests
+/// write after their own: store password in `store-password`, users in `directory.toml`,
+/// audit to `audit.log`.
+pub const STORE_SECTIONS: &str = r#"[store]
+name = "mstore"
+or-address = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZMSX"
+password-file = "store-password"
+[directory]
+kind = "embedded"
+file = "directory.toml"
+[log]
+audit-file = "audit.log"
+"#;

@@ -7,6 +7,8 @@ pub mod ber;
 pub mod cli;
 pub mod config;
 pub mod fixtures;
+pub mod mta;
+pub mod procs;
 pub mod proxy;
 pub mod tshark;
 pub mod values;

@@ -245,3 +245,20 @@ pub fn dissect_tcp(path: &Path, options: &[&str]) -> String {
     assert_clean_and(&text, &["Dissector bug"]);
     text
 }
+
+/// tshark's dissection `text` names every one of `needed`; `what` says which capture it is.
+pub fn assert_tshark_saw(text: &str, needed: &[&str], what: &str) {
+    for n in needed {
+        assert!(text.contains(n), "{what}: tshark did not see {n}:\n{text}");
+    }
+}
+
+/// What tshark shows of a store's P3 bind (A-ASSOCIATE and X.411 MTS-bind, the store
+/// naming itself a message-store).
+pub const MTS_BIND_SEEN: [&str; 5] = [
+    "aarq",
+    "aare",
+    "MTSBindArgument",
+    "MTSBindResult",
+    "message-store",
+];
