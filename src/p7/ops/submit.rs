@@ -116,16 +116,16 @@ pub async fn run(
 }
 
 /// The error an unanswered submission becomes for the UA, with the log line naming the MTA.
-/// The MTA's answer to a message or probe submission, or what the UA gets instead, with the
-/// SUBMIT-MESSAGE-RESULT / SUBMIT-PROBE-RESULT audit record of a failure.
+/// The MTA's answer to a message or probe submission (as sent and decoded), or what the UA gets
+/// instead, with the SUBMIT-MESSAGE-RESULT / SUBMIT-PROBE-RESULT audit record of a failure.
 fn answered(
     s: &Session,
     sub: &Submitter,
     (what, audit_key): (&str, &str),
     invoke_id: u64,
     sent: Result<Bytes, SubmitError>,
-) -> Result<Bytes, Answer> {
-    sent.map_err(|e| {
+) -> Result<(Bytes, MessageSubmissionResult), Answer> {
+    let bytes = sent.map_err(|e| {
         let a = link_error(s, sub, what, e);
         if let Answer::Error(code, _) = &a {
             s.audit(
@@ -134,7 +134,19 @@ fn answered(
             );
         }
         a
-    })
+    })?;
+    // Probe and message results share the type (X.411: ProbeSubmissionResult is a SET of the
+    // same two components).
+    match x411::decode::<MessageSubmissionResult>(&bytes) {
+        Ok(r) => Ok((bytes, r)),
+        Err(e) => {
+            // The MTA took it but its answer is unreadable here: the UA gets it as sent (a 1994
+            // mts-result without the MS part has the same shape), so it does not submit again;
+            // no outbox copy without an identifier.
+            tracing::warn!(mta = %sub.link.mta(), "undecodable {what} result: {e}");
+            Err(Answer::Result(bytes))
+        }
+    }
 }
 
 fn link_error(s: &Session, sub: &Submitter, what: &str, e: SubmitError) -> Answer {
@@ -281,7 +293,7 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
         ),
     );
     let sent = sub.link.submit_message(p3_bytes).await;
-    let result_bytes = match answered(
+    let (result_bytes, result) = match answered(
         s,
         sub,
         ("message submission", "SUBMIT-MESSAGE-RESULT"),
@@ -290,16 +302,6 @@ async fn message(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&
     ) {
         Ok(r) => r,
         Err(a) => return a,
-    };
-    let result: MessageSubmissionResult = match x411::decode(&result_bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            // The MTA took the message but its answer is unreadable here: the UA gets it as
-            // sent (a 1994 mts-result without the MS part has the same shape), so it does
-            // not submit the message again; no outbox copy without an identifier.
-            tracing::warn!(mta = %sub.link.mta(), "undecodable MessageSubmissionResult: {e}");
-            return Answer::Result(result_bytes);
-        }
     };
     let p1msgid = mts_identifier_text(&result.message_submission_identifier);
     if let Some(by) = &sub.submitted_by {
@@ -516,7 +518,7 @@ async fn probe(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&[u
         ),
     );
     let sent = sub.link.submit_probe(p3_bytes).await;
-    let result_bytes = match answered(
+    let (result_bytes, result) = match answered(
         s,
         sub,
         ("probe submission", "SUBMIT-PROBE-RESULT"),
@@ -525,13 +527,6 @@ async fn probe(s: &Session, store: &Arc<Store>, sub: &Submitter, arg: Option<&[u
     ) {
         Ok(r) => r,
         Err(a) => return a,
-    };
-    let result: MessageSubmissionResult = match x411::decode(&result_bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(mta = %sub.link.mta(), "undecodable ProbeSubmissionResult: {e}");
-            return Answer::Result(result_bytes);
-        }
     };
     let created = if keep {
         keep_probe(s, store, &probe, &result).await
