@@ -14,7 +14,7 @@ use mstore::p3::mts_user::{MtsUser, MtsUserOptions, SubmittedBy};
 use mstore::p7::ops::bind::BindContext;
 use mstore::p7::ops::submit::Submitter;
 use mstore::p7::service::{self, Service};
-use mstore::store::{RealFs, Store, offline};
+use mstore::store::{RealFs, Store, StoreOptions, offline};
 
 /// The mstore message store server.
 #[derive(Debug, Parser)]
@@ -84,9 +84,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     let data = config.data_dir.clone();
+    let options = StoreOptions {
+        index_cache: usize::try_from(config.limits.index_cache).unwrap_or(usize::MAX),
+        ..StoreOptions::default()
+    };
     // The store's lock makes a second process on the same data directory fail here.
     let store = Arc::new(
-        tokio::task::spawn_blocking(move || Store::open(&data))
+        tokio::task::spawn_blocking(move || Store::open_with(Arc::new(RealFs), &data, options))
             .await?
             .with_context(|| format!("open the store at {}", config.data_dir.display()))?,
     );

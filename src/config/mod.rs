@@ -181,6 +181,10 @@ pub struct Limits {
     /// ROSE operations outstanding at once on one association, in each direction; a peer
     /// invoking more is rejected with resource-limitation (X.880).
     pub max_outstanding_invokes: u32,
+    /// Memory the index (redb) may use to cache its pages, in bytes: most of the server's
+    /// resident memory once the index is larger. Default 1 GiB (redb's own default).
+    #[serde(deserialize_with = "units::size")]
+    pub index_cache: u64,
 }
 
 impl Default for Limits {
@@ -197,6 +201,7 @@ impl Default for Limits {
             max_filter_items: 256,
             max_registrations: 64,
             max_outstanding_invokes: 64,
+            index_cache: 1 << 30,
         }
     }
 }

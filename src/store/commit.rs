@@ -438,7 +438,7 @@ pub(crate) type DbCell = Arc<RwLock<Option<redb::Database>>>;
 pub(crate) fn with_db_in<T>(
     cell: &RwLock<Option<redb::Database>>,
     fs: &dyn FileSystem,
-    index_file: &Path,
+    (index_file, cache): (&Path, usize),
     f: impl FnOnce(&redb::Database) -> Result<T>,
 ) -> Result<T> {
     {
@@ -449,7 +449,7 @@ pub(crate) fn with_db_in<T>(
     }
     let mut g = cell.write().unwrap_or_else(|p| p.into_inner());
     if g.is_none() {
-        *g = Some(super::open_db(fs, index_file)?);
+        *g = Some(super::open_db_with(fs, index_file, cache)?);
     }
     match g.as_ref() {
         Some(db) => f(db),
@@ -472,6 +472,8 @@ struct FinShared {
     dirs: Arc<DirSyncer>,
     db: DbCell,
     index_file: PathBuf,
+    /// Page cache of the index when the finisher has to reopen it.
+    index_cache: usize,
     needs_scan: Arc<AtomicBool>,
     /// Rounds run and files removed (for tests and benches).
     rounds: AtomicU64,
@@ -514,7 +516,7 @@ impl Finisher {
         fs: Arc<dyn FileSystem>,
         dirs: Arc<DirSyncer>,
         db: DbCell,
-        index_file: PathBuf,
+        (index_file, index_cache): (PathBuf, usize),
         needs_scan: Arc<AtomicBool>,
     ) -> Self {
         Finisher {
@@ -525,6 +527,7 @@ impl Finisher {
                 dirs,
                 db,
                 index_file,
+                index_cache,
                 needs_scan,
                 rounds: AtomicU64::new(0),
                 removed: AtomicU64::new(0),
@@ -703,7 +706,7 @@ impl FinShared {
             return;
         }
         self.removed.fetch_add(done.len() as u64, Ordering::Relaxed);
-        let r = with_db_in(&self.db, fs, &self.index_file, |db| {
+        let r = with_db_in(&self.db, fs, (&self.index_file, self.index_cache), |db| {
             let mut txn = db.begin_write()?;
             txn.set_durability(redb::Durability::None)
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;

@@ -204,7 +204,13 @@ pub struct StoreOptions {
     pub index_durability: IndexDurability,
     /// Keep the tantivy text index (on the real disk only).
     pub text_index: bool,
+    /// Bytes of index pages redb may cache in memory (`limits.index-cache`): the bulk of the
+    /// server's resident memory once the index outgrows it.
+    pub index_cache: usize,
 }
+
+/// redb's own default page cache, kept as ours.
+pub const DEFAULT_INDEX_CACHE: usize = 1 << 30;
 
 impl Default for StoreOptions {
     fn default() -> Self {
@@ -213,6 +219,7 @@ impl Default for StoreOptions {
             extensions: Vec::new(),
             index_durability: IndexDurability::Immediate,
             text_index: true,
+            index_cache: DEFAULT_INDEX_CACHE,
         }
     }
 }
@@ -401,6 +408,15 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 /// temp name and renamed into place, so a crash during creation never leaves a half-made
 /// file that redb would refuse to open.
 pub(crate) fn open_db(fs: &dyn FileSystem, path: &Path) -> Result<redb::Database> {
+    open_db_with(fs, path, DEFAULT_INDEX_CACHE)
+}
+
+/// [`open_db`] with a page cache of `cache` bytes.
+pub(crate) fn open_db_with(
+    fs: &dyn FileSystem,
+    path: &Path,
+    cache: usize,
+) -> Result<redb::Database> {
     if !fs
         .exists(path)
         .map_err(|e| StoreError::io("stat", path, e))?
@@ -426,7 +442,9 @@ pub(crate) fn open_db(fs: &dyn FileSystem, path: &Path) -> Result<redb::Database
     let backend = fs
         .open_index(path)
         .map_err(|e| StoreError::io("open", path, e))?;
-    let db = redb::Builder::new().create_with_backend(DynBackend(backend))?;
+    let db = redb::Builder::new()
+        .set_cache_size(cache)
+        .create_with_backend(DynBackend(backend))?;
     index::init(&db)?;
     Ok(db)
 }
@@ -577,7 +595,7 @@ impl Store {
         let new_index = !fs
             .exists(&index_file)
             .map_err(|e| StoreError::io("stat", &index_file, e))?;
-        let db = open_db(fs.as_ref(), &index_file)?;
+        let db = open_db_with(fs.as_ref(), &index_file, options.index_cache)?;
         if !options.extensions.is_empty() {
             let txn = db.begin_write()?;
             for x in &options.extensions {
@@ -623,7 +641,7 @@ impl Store {
             fs.clone(),
             dir_syncer.clone(),
             db.clone(),
-            layout.index_file(),
+            (layout.index_file(), options.index_cache),
             needs_scan.clone(),
         );
         let store = Store {
@@ -713,7 +731,12 @@ impl Store {
 
     /// Runs `f` on the index, reopening it first if an I/O error closed it.
     fn with_db<T>(&self, f: impl FnOnce(&redb::Database) -> Result<T>) -> Result<T> {
-        commit::with_db_in(&self.db, self.fs.as_ref(), &self.layout.index_file(), f)
+        commit::with_db_in(
+            &self.db,
+            self.fs.as_ref(),
+            (&self.layout.index_file(), self.options.index_cache),
+            f,
+        )
     }
 
     /// Drops the index handle after an I/O error: redb refuses further writes on a handle

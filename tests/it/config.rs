@@ -141,6 +141,11 @@ fn bad_configs_name_the_field() {
             "16 MB",
         ),
         (
+            "[limits]\nindex-cache = \"lots\"\n",
+            "limits.index-cache",
+            "lots",
+        ),
+        (
             "[limits]\nmax-foo = 1\n",
             "limits.max-foo",
             "unknown field `max-foo`",

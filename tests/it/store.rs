@@ -949,3 +949,46 @@ fn a_multi_entry_delete_is_one_commit_and_concurrent_deletes_share_commits() {
     assert!(rep.clean_shutdown);
     assert_eq!(rep.files, 8 + 7 * 5);
 }
+
+/// `limits.index-cache`: a store whose index may cache almost nothing still delivers, reads,
+/// deletes and reopens with every entry intact (the pages come from disk instead).
+#[test]
+fn a_tiny_index_cache_changes_speed_not_contents() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let tiny = || StoreOptions {
+        index_cache: 16 << 10,
+        ..StoreOptions::default()
+    };
+    let store = Store::open_with(Arc::new(RealFs), &data, tiny()).unwrap();
+    let mut kept = BTreeMap::new();
+    for i in 0..300u64 {
+        let who = owner((i % 3) as usize);
+        let content = content_for(i, 200 + (i as usize % 50));
+        let d = store.deliver(&who, b"\x31\x00", &content).unwrap();
+        kept.insert(d.key, content);
+    }
+    let gone: Vec<EntryKey> = kept.keys().step_by(7).cloned().collect();
+    for k in &gone {
+        store.delete(k).unwrap();
+        kept.remove(k);
+    }
+    store.close().unwrap();
+    let store = Store::open_with(Arc::new(RealFs), &data, tiny()).unwrap();
+    for (k, content) in &kept {
+        assert_eq!(&store.read(k).unwrap().content[..], &content[..], "{k:?}");
+    }
+    for k in &gone {
+        assert!(store.read(k).is_err(), "{k:?} came back");
+    }
+    let listed: usize = (0..3)
+        .map(|i| {
+            store
+                .entries(&owner(i).id(), EntryClass::Inbox)
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert_eq!(listed, kept.len());
+    store.close().unwrap();
+}
