@@ -23,14 +23,14 @@ use mstore::p7::{Edition, attrs};
 use mstore::store::query::{Attr, Value};
 use mstore::store::{MailboxName, Store};
 use rasn::types::ObjectIdentifier;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 use crate::common::config::STORE_SECTIONS;
 use crate::common::procs::{
     Daemon, assert_success, free_addr, free_port, json_output, mstored, p7_command, start_mstored,
     wait_listening,
 };
+use crate::common::proxy::{Log, relay};
 
 const ALICE: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZX";
 const BOB: &str = "C=XX;A=ICAO;P=MSTORE;O=AFTN;OU1=EGLLZPZY";
@@ -589,8 +589,6 @@ async fn one_user_never_reaches_another_users_entries() {
 // ---------------------------------------------------------------------------------------------
 // The binaries: mstored and p7, and tshark reading what they exchange.
 
-type Log = Arc<Mutex<Vec<(bool, Vec<u8>)>>>;
-
 /// A TCP relay recording each connection's two directions, in order: (to_server, bytes).
 async fn recording_proxy(target: SocketAddr) -> (SocketAddr, Arc<Mutex<Vec<Log>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -604,39 +602,7 @@ async fn recording_proxy(target: SocketAddr) -> (SocketAddr, Arc<Mutex<Vec<Log>>
             };
             let log: Log = Arc::new(Mutex::new(Vec::new()));
             logs2.lock().unwrap().push(log.clone());
-            tokio::spawn(async move {
-                let server = TcpStream::connect(target).await.unwrap();
-                let (mut cr, mut cw) = client.into_split();
-                let (mut sr, mut sw) = server.into_split();
-                let l1 = log.clone();
-                let up = tokio::spawn(async move {
-                    let mut b = vec![0u8; 65536];
-                    loop {
-                        let n = cr.read(&mut b).await.unwrap_or(0);
-                        if n == 0 {
-                            let _ = sw.shutdown().await;
-                            break;
-                        }
-                        l1.lock().unwrap().push((true, b[..n].to_vec()));
-                        if sw.write_all(&b[..n]).await.is_err() {
-                            break;
-                        }
-                    }
-                });
-                let mut b = vec![0u8; 65536];
-                loop {
-                    let n = sr.read(&mut b).await.unwrap_or(0);
-                    if n == 0 {
-                        let _ = cw.shutdown().await;
-                        break;
-                    }
-                    log.lock().unwrap().push((false, b[..n].to_vec()));
-                    if cw.write_all(&b[..n]).await.is_err() {
-                        break;
-                    }
-                }
-                let _ = up.await;
-            });
+            tokio::spawn(relay(client, target, log));
         }
     });
     (addr, logs)

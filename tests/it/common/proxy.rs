@@ -10,47 +10,55 @@ use tokio::net::{TcpListener, TcpStream};
 
 use super::tshark::dissect_tcp;
 
-/// A TCP relay recording both directions, in order: (to_server, bytes).
-pub async fn recording_proxy(target: SocketAddr) -> (SocketAddr, Arc<Mutex<Vec<(bool, Vec<u8>)>>>) {
+/// What a relay recorded: (to_server, bytes), in order.
+pub type Log = Arc<Mutex<Vec<(bool, Vec<u8>)>>>;
+
+/// A TCP relay for one connection, recording both directions, in order: (to_server, bytes).
+pub async fn recording_proxy(target: SocketAddr) -> (SocketAddr, Log) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let log = Arc::new(Mutex::new(Vec::new()));
+    let log: Log = Arc::new(Mutex::new(Vec::new()));
     let log2 = log.clone();
     tokio::spawn(async move {
         let (client, _) = listener.accept().await.unwrap();
-        let server = TcpStream::connect(target).await.unwrap();
-        let (mut cr, mut cw) = client.into_split();
-        let (mut sr, mut sw) = server.into_split();
-        let l1 = log2.clone();
-        let up = tokio::spawn(async move {
-            let mut b = vec![0u8; 65536];
-            loop {
-                let n = cr.read(&mut b).await.unwrap_or(0);
-                if n == 0 {
-                    let _ = sw.shutdown().await;
-                    break;
-                }
-                l1.lock().unwrap().push((true, b[..n].to_vec()));
-                if sw.write_all(&b[..n]).await.is_err() {
-                    break;
-                }
-            }
-        });
+        relay(client, target, log2).await;
+    });
+    (addr, log)
+}
+
+/// Relays `client` to `target` until both sides close, recording into `log`.
+pub async fn relay(client: TcpStream, target: SocketAddr, log: Log) {
+    let server = TcpStream::connect(target).await.unwrap();
+    let (mut cr, mut cw) = client.into_split();
+    let (mut sr, mut sw) = server.into_split();
+    let l1 = log.clone();
+    let up = tokio::spawn(async move {
         let mut b = vec![0u8; 65536];
         loop {
-            let n = sr.read(&mut b).await.unwrap_or(0);
+            let n = cr.read(&mut b).await.unwrap_or(0);
             if n == 0 {
-                let _ = cw.shutdown().await;
+                let _ = sw.shutdown().await;
                 break;
             }
-            log2.lock().unwrap().push((false, b[..n].to_vec()));
-            if cw.write_all(&b[..n]).await.is_err() {
+            l1.lock().unwrap().push((true, b[..n].to_vec()));
+            if sw.write_all(&b[..n]).await.is_err() {
                 break;
             }
         }
-        let _ = up.await;
     });
-    (addr, log)
+    let mut b = vec![0u8; 65536];
+    loop {
+        let n = sr.read(&mut b).await.unwrap_or(0);
+        if n == 0 {
+            let _ = cw.shutdown().await;
+            break;
+        }
+        log.lock().unwrap().push((false, b[..n].to_vec()));
+        if cw.write_all(&b[..n]).await.is_err() {
+            break;
+        }
+    }
+    let _ = up.await;
 }
 
 /// Writes a recorded exchange as a pcap on port 3001 and has tshark dissect it as RFC 1006;
