@@ -48,13 +48,7 @@ pub fn run_with_defaults(
     let Some(mut a) = decode_arg::<x::FetchArgument>(arg) else {
         return OpOutcome::Mistyped;
     };
-    if a.requested_attributes.is_none() && !defaults.is_empty() {
-        let sel: Vec<x::AttributeSelection> = defaults
-            .iter()
-            .map(|t| x::AttributeSelection::all(t.clone()))
-            .collect();
-        a.requested_attributes = Some(sel.into());
-    }
+    super::apply_attribute_defaults(&mut a.requested_attributes, defaults);
     fetch(s, store, &a).into()
 }
 

@@ -275,3 +275,18 @@ pub fn key(s: &Session, class: store::EntryClass, seq: u32) -> EntryKey {
 pub fn decode_arg<T: rasn::Decode>(arg: Option<&[u8]>) -> Option<T> {
     x::decode(arg?).ok()
 }
+
+/// Register-MS list- or fetch-attribute-defaults: they stand in for absent
+/// requested-attributes (X.413 Register-MS).
+pub fn apply_attribute_defaults(
+    requested: &mut Option<x::EntryInformationSelection>,
+    defaults: &[ObjectIdentifier],
+) {
+    if requested.is_none() && !defaults.is_empty() {
+        let sel: Vec<x::AttributeSelection> = defaults
+            .iter()
+            .map(|t| x::AttributeSelection::all(t.clone()))
+            .collect();
+        *requested = Some(sel.into());
+    }
+}
